@@ -1,0 +1,62 @@
+"""The pipeline up to the IR: load → validate → normalize (per schema) → intermediate model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import ir
+from .config import Config
+from .errors import SpecError
+from .loader import Spec, display_path
+from .modules import group_modules
+from .naming import class_name, pascal, snake, words
+from .schemas import SchemaReader
+from .validate import check_version, validate_document
+
+
+def derive_names(spec: Spec, config: Config) -> ir.SdkNames:
+    info = spec.root.get("info") or {}
+    title = str(info.get("title") or "api")
+    stem_words = [w for w in words(title) if w.lower() not in {"api", "rest", "openapi", "the", "v1", "v2", "v3"}]
+    stem = "_".join(w.lower() for w in stem_words) or "api"
+    if stem[0].isdigit():
+        stem = "api_" + stem
+    package = config.get("package_name") or stem
+    client = config.get("client_name") or class_name(pascal(stem))
+    env_prefix = snake(package).upper()
+    servers = spec.root.get("servers") or []
+    default_url = config.get("base_url") or (
+        str(servers[0].get("url")) if servers and isinstance(servers[0], dict) else "http://localhost"
+    )
+    return ir.SdkNames(
+        package_name=package,
+        distribution_name=config.get("distribution_name") or package.replace("_", "-"),
+        client_name=client,
+        async_client_name="Async" + client,
+        api_key_env=config.get("api_key_env") or f"{env_prefix}_API_KEY",
+        base_url_env=config.get("base_url_env") or f"{env_prefix}_BASE_URL",
+        log_env=f"{env_prefix}_LOG",
+        title=title,
+        version=str(config.get("version") or info.get("version") or "0.0.0"),
+        default_base_url=default_url,
+    )
+
+
+def build_package(spec_path: Path, config: Config) -> ir.Package:
+    spec = Spec(spec_path)
+    shown = display_path(spec.uri)
+    is_30 = check_version(spec.root, shown)
+    validate_document(spec.root, shown, is_30)
+    reader = SchemaReader(spec, is_30)
+    try:
+        reader.read_components()
+    except RecursionError:
+        raise SpecError.one(shown, "/components/schemas", "schemas nest too deeply to read") from None
+    reports = list(reader.reports)
+    modules, module_of = group_modules(reader.definitions, reader.owner, reports)
+    return ir.Package(
+        names=derive_names(spec, config),
+        modules=modules,
+        module_of=module_of,
+        reports=tuple(reports),
+    )

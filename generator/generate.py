@@ -1,0 +1,41 @@
+"""Render a `Package` into the files of the generated SDK."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import ir
+from .paths import templates_dir
+from .render import make_environment
+
+# Runtime files copied verbatim into every SDK (from templates/runtime/).
+RUNTIME_DIR = "runtime"
+
+
+def render_package(pkg: ir.Package, source_name: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(generated files, seed files) keyed by path relative to the output directory."""
+    env = make_environment()
+    p = pkg.names.package_name
+    ctx = {"names": pkg.names, "package": pkg, "source": source_name}
+    files: dict[str, str] = {}
+    types_module = env.get_template("types_module.py.j2")
+    for module in pkg.modules:
+        files[f"{p}/types/{module.name}.py"] = types_module.render(module=module, **ctx)
+    exports = sorted((name, mod) for name, mod in pkg.module_of.items())
+    files[f"{p}/types/__init__.py"] = env.get_template("types_init.py.j2").render(exports=exports, **ctx)
+    for path in sorted((templates_dir() / RUNTIME_DIR).glob("*.py")):
+        files[f"{p}/{path.name}"] = path.read_text()
+    for template, target in (
+        ("package_init.py.j2", f"{p}/__init__.py"),
+        ("pyproject.toml.j2", "pyproject.toml"),
+        ("README.md.j2", "README.md"),
+    ):
+        files[target] = env.get_template(template).render(**ctx)
+    files[f"{p}/py.typed"] = ""
+    seeds = {f"{p}/lib/__init__.py": env.get_template("lib_init.py.j2").render(**ctx)}
+    return files, seeds
+
+
+def source_label(spec_path: Path) -> str:
+    """How generated files name their source: the file name only, so output is machine-independent."""
+    return spec_path.name

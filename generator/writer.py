@@ -1,0 +1,125 @@
+"""Write the generated tree atomically, keeping every hand-written file.
+
+The output directory holds a manifest (`.sdksmith-manifest`) of the files
+sdksmith wrote. On regeneration, files in the old manifest are replaced or
+removed; files not in it (hand-written ones, and everything under the
+package's `lib/`) are carried over untouched. The new tree is assembled
+beside the output directory and swapped in with renames, so a failed run
+leaves the output directory exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .errors import SpecError
+
+MANIFEST = ".sdksmith-manifest"
+
+
+def read_manifest(out: Path) -> set[str] | None:
+    path = out / MANIFEST
+    if not path.is_file():
+        return None
+    return {line for line in path.read_text().splitlines() if line and not line.startswith("#")}
+
+
+def _write_files(root: Path, files: dict[str, bytes]) -> None:
+    for rel, content in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+
+def _read_tree(root: Path, rels: list[str]) -> dict[str, bytes]:
+    return {rel: (root / rel).read_bytes() for rel in rels}
+
+
+def render_to_bytes(files: dict[str, str], formatter: Callable[[Path], None], scratch_parent: Path) -> dict[str, bytes]:
+    """Write `files` in a scratch directory, format them there, and return the result."""
+    scratch_parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".sdksmith-render-", dir=scratch_parent) as tmp:
+        root = Path(tmp)
+        _write_files(root, {rel: text.encode() for rel, text in files.items()})
+        formatter(root)
+        return _read_tree(root, sorted(files))
+
+
+def _manifest_bytes(rels: list[str]) -> bytes:
+    lines = ["# Files written by sdksmith; anything not listed here is yours and is kept."]
+    return ("\n".join(lines + sorted(rels)) + "\n").encode()
+
+
+def write_tree(out: Path, generated: dict[str, bytes], seeds: dict[str, bytes]) -> None:
+    """Replace the generated files under `out`, keeping hand-written files.
+
+    `seeds` are starter files (such as `lib/__init__.py`) written only where no
+    file exists yet; they belong to the user from then on.
+    """
+    out = out.resolve()
+    old_manifest = read_manifest(out)
+    if out.exists() and not out.is_dir():
+        raise SpecError.one(str(out), "", "output path exists and is not a directory")
+    if out.exists() and old_manifest is None and any(out.iterdir()):
+        raise SpecError.one(
+            str(out), "", f"output directory is not empty and has no {MANIFEST}: refusing to overwrite it"
+        )
+    files = dict(generated)
+    files[MANIFEST] = _manifest_bytes(list(generated))
+    parent = out.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=parent))
+    try:
+        _write_files(staging, files)
+        if out.exists():
+            for path in sorted(out.rglob("*")):
+                rel = path.relative_to(out).as_posix()
+                if path.is_dir() or rel in (old_manifest or set()) or rel == MANIFEST:
+                    continue
+                if rel in files:
+                    raise SpecError.one(
+                        str(path), "", "a hand-written file stands where sdksmith now generates one; move it"
+                    )
+                dest = staging / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, dest)
+        for rel, content in seeds.items():
+            if not (staging / rel).exists():
+                _write_files(staging, {rel: content})
+        if out.exists():
+            backup = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
+            os.rmdir(backup)
+            os.rename(out, backup)
+            try:
+                os.rename(staging, out)
+            except OSError:
+                os.rename(backup, out)
+                raise
+            shutil.rmtree(backup, ignore_errors=True)
+        else:
+            os.rename(staging, out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def diff_tree(out: Path, generated: dict[str, bytes]) -> list[str]:
+    """Files that differ between `out` and what would be generated (hand-written files ignored)."""
+    out = out.resolve()
+    old = read_manifest(out) or set()
+    expected = dict(generated)
+    expected[MANIFEST] = _manifest_bytes(list(generated))
+    differing = []
+    for rel in sorted(set(expected) | old):
+        path = out / rel
+        if rel not in expected:
+            differing.append(f"{rel} (would be removed)")
+        elif not path.is_file():
+            differing.append(f"{rel} (missing)")
+        elif path.read_bytes() != expected[rel]:
+            differing.append(f"{rel} (differs)")
+    return differing
