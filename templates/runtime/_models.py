@@ -164,7 +164,7 @@ class OpenEnum(Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
-        member_type = cls._member_type_
+        member_type: Any = getattr(cls, "_member_type_", object)
         if member_type is object or isinstance(value, bool) or not isinstance(value, member_type):
             return None
         cache = _UNKNOWN_MEMBERS.setdefault(cls, {})

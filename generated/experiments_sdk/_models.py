@@ -1,0 +1,560 @@
+"""Lenient pydantic models: parsing never raises, bad fields raise only when read.
+
+How parsing works: pydantic-core validates the whole payload first (the fast
+path, costing what plain pydantic costs). Only when that fails does the SDK
+fall back, field by field, to `_lenient`: each field is validated on its own;
+a field that fails is kept raw and recorded, a nested object is rebuilt the
+same way, and unknown fields are kept. The typed attribute of a bad field
+then raises `InvalidDataError`; its raw accessor (`model._field()`) returns a
+`JsonField` that never raises.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from enum import Enum
+from functools import cache
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Generic,
+    TypeVar,
+    Union,
+    cast,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
+
+import pydantic
+import pydantic_core
+from pydantic import ConfigDict, TypeAdapter, ValidationError, model_serializer
+from typing_extensions import Annotated, Literal, Self
+
+__all__ = [
+    "InvalidDataError",
+    "MissingFieldsError",
+    "JsonField",
+    "SdkModel",
+    "ModelBuilder",
+    "OpenEnum",
+    "parse_json",
+    "parse_python",
+]
+
+T = TypeVar("T")
+M = TypeVar("M", bound="SdkModel")
+
+_BAD = "_sdk_bad"  # key in __pydantic_private__ holding the bad fields of a model
+
+
+class InvalidDataError(ValueError):
+    """A field's value does not match its declared type (or a required field is missing).
+
+    `path` is where the field sits (`events[3].metrics.start`), `expected`
+    the declared type, `received` the JSON value as received.
+    """
+
+    def __init__(self, problems: list[_Bad]) -> None:
+        self.problems = problems
+        first = problems[0]
+        self.path, self.expected, self.received = first.path, first.expected, first.raw
+        lines = [p.describe() for p in problems]
+        super().__init__(
+            lines[0]
+            if len(lines) == 1
+            else f"{len(lines)} invalid fields:\n  " + "\n  ".join(lines)
+        )
+
+
+class MissingFieldsError(ValueError):
+    """`Builder.build()` was called without every required field set."""
+
+    def __init__(self, model: str, missing: list[str]) -> None:
+        self.model, self.missing = model, missing
+        super().__init__(f"{model}: missing required field(s): {', '.join(missing)}")
+
+
+_MISSING: Any = object()
+# Per-class caches, kept outside the classes so pydantic and Enum never see them.
+_UNKNOWN_MEMBERS: dict[type, dict[object, Any]] = {}
+_WIRE_MAPS: dict[type, dict[str, str]] = {}
+_EXTRA_TYPES: dict[type, Any] = {}
+
+
+class _Bad:
+    """A field that failed validation: where, what was expected, what came."""
+
+    __slots__ = ("path", "expected", "raw", "reason")
+
+    def __init__(self, path: str, expected: str, raw: Any, reason: str) -> None:
+        self.path, self.expected, self.raw, self.reason = path, expected, raw, reason
+
+    def describe(self) -> str:
+        if self.raw is _MISSING:
+            return f"{self.path}: required field is missing (expected {self.expected})"
+        shown = json.dumps(self.raw, default=str)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        return f"{self.path}: expected {self.expected}, received {shown} ({self.reason})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Bad) and (self.path, self.raw) == (other.path, other.raw)
+
+    def __repr__(self) -> str:
+        return f"Invalid({'<missing>' if self.raw is _MISSING else repr(self.raw)})"
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class JsonField(Generic[T]):
+    """A field as it came over the wire. Never raises.
+
+    - `is_known()`: present and of the declared type (`value` is the typed value);
+    - `is_missing()`: absent from the JSON;
+    - `is_null()`: present as JSON `null`;
+    - `is_invalid()`: present but not of the declared type (`value` is None);
+    - `raw`: the JSON value (None when missing).
+    """
+
+    __slots__ = ("_state", "_value", "_raw", "_model")
+
+    def __init__(self, state: str, value: Any, raw: Any = _MISSING, model: Any = None) -> None:
+        self._state, self._value, self._raw, self._model = state, value, raw, model
+
+    def is_known(self) -> bool:
+        return self._state == "known"
+
+    def is_missing(self) -> bool:
+        return self._state == "missing"
+
+    def is_null(self) -> bool:
+        return self._state == "null"
+
+    def is_invalid(self) -> bool:
+        return self._state == "invalid"
+
+    @property
+    def value(self) -> T | None:
+        return self._value
+
+    @property
+    def raw(self) -> object:
+        if self._raw is _MISSING:
+            if self._state == "missing":
+                return None
+            self._raw = pydantic_core.to_jsonable_python(self._value, by_alias=True)
+        return self._raw
+
+    def __repr__(self) -> str:
+        if self._state == "missing":
+            return "JsonField(<missing>)"
+        return f"JsonField({self._state}, {self.raw!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, JsonField) and (self._state, self.raw) == (other._state, other.raw)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class OpenEnum(Enum):
+    """Base of generated enums: unknown values are kept as non-member instances.
+
+    `SpanType("llm") is SpanType.LLM`; `SpanType("new-kind")` is an instance
+    too, with `.value == "new-kind"` and `.is_known is False`.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        member_type: Any = getattr(cls, "_member_type_", object)
+        if member_type is object or isinstance(value, bool) or not isinstance(value, member_type):
+            return None
+        cache = _UNKNOWN_MEMBERS.setdefault(cls, {})
+        pseudo = cache.get(value)
+        if pseudo is None:
+            pseudo = member_type.__new__(cls, value)
+            pseudo._name_ = f"UNKNOWN[{value!r}]"
+            pseudo._value_ = value
+            cache[value] = pseudo
+        return pseudo
+
+    @property
+    def is_known(self) -> bool:
+        """False for a value the spec did not list (the server is newer than the SDK)."""
+        return self._name_ in type(self).__members__
+
+
+def _describe_type(tp: Any) -> str:
+    origin = get_origin(tp)
+    if origin is Annotated:
+        return _describe_type(get_args(tp)[0])
+    if origin is Union:
+        return " | ".join(_describe_type(a) for a in get_args(tp))
+    if origin is Literal:
+        return " | ".join(json.dumps(a) for a in get_args(tp))
+    if origin in (list, dict):
+        return f"{origin.__name__}[{', '.join(_describe_type(a) for a in get_args(tp))}]"
+    if tp is type(None):
+        return "null"
+    if tp is object:
+        return "any JSON"
+    return getattr(tp, "__name__", repr(tp))
+
+
+@cache
+def _adapter(tp: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(tp)
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors(include_url=False)[0]
+    return str(err.get("msg", "invalid"))
+
+
+def _coerce(tp: Any, value: Any, path: str) -> tuple[bool, Any, list[_Bad]]:
+    """Validate `value` as `tp` without raising: (ok, typed value, problems).
+
+    Models are rebuilt field by field, containers item by item; anything else
+    either validates or is reported as one bad value.
+    """
+    try:
+        return True, _adapter(tp).validate_python(value), []
+    except ValidationError as exc:
+        reason = _first_error(exc)
+    origin = get_origin(tp)
+    inner = get_args(tp)[0] if origin is Annotated else tp
+    origin = get_origin(inner)
+    if isinstance(inner, type) and issubclass(inner, SdkModel) and isinstance(value, dict):
+        model = inner._lenient(value, path)
+        return True, model, []
+    if origin is list and isinstance(value, list):
+        (item_tp,) = get_args(inner) or (Any,)
+        out, ok = [], True
+        for i, item in enumerate(value):
+            item_ok, v, _ = _coerce(item_tp, item, f"{path}[{i}]")
+            ok = ok and item_ok
+            out.append(v)
+        if ok:
+            return True, out, []
+    elif origin is dict and isinstance(value, dict):
+        _, value_tp = get_args(inner) or (str, Any)
+        out_d, ok = {}, True
+        for k, item in value.items():
+            item_ok, v, _ = _coerce(value_tp, item, f"{path}.{k}")
+            ok = ok and item_ok
+            out_d[k] = v
+        if ok:
+            return True, out_d, []
+    elif origin is Union:
+        members = get_args(inner)
+        if value is None and type(None) in members:
+            return True, None, []
+        # A union with a model member: keep the model that fits best.
+        best: tuple[int, Any] | None = None
+        for member in members:
+            if (
+                isinstance(member, type)
+                and issubclass(member, SdkModel)
+                and isinstance(value, dict)
+            ):
+                candidate = member._lenient(value, path)
+                score = len(candidate._own_bad())
+                if best is None or score < best[0]:
+                    best = (score, candidate)
+            elif get_origin(member) in (list, dict, Union, Annotated):
+                member_ok, v, _ = _coerce(member, value, path)
+                if member_ok:
+                    return True, v, []
+        if best is not None:
+            return True, best[1], []
+    return False, value, [_Bad(path, _describe_type(tp), value, reason)]
+
+
+def _dump(value: Any) -> Any:
+    return pydantic_core.to_jsonable_python(value, by_alias=True)
+
+
+class SdkModel(pydantic.BaseModel):
+    """Base of every generated model."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        protected_namespaces=(),
+        defer_build=True,
+        arbitrary_types_allowed=True,
+    )
+
+    # ------------------------------------------------------------ parsing
+
+    @classmethod
+    def from_json(cls, data: str | bytes, *, strict: bool = False) -> Self:
+        """Parse JSON text. Never raises for bad data unless `strict=True`."""
+        return parse_json(cls, data, strict=strict)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object], *, strict: bool = False) -> Self:
+        """Parse decoded JSON. Never raises for bad data unless `strict=True`."""
+        return parse_python(cls, data, strict=strict)
+
+    @classmethod
+    def _wire_map(cls) -> dict[str, str]:
+        wire_map = _WIRE_MAPS.get(cls)
+        if wire_map is None:
+            wire_map = _WIRE_MAPS[cls] = {
+                (f.alias or name): name for name, f in cls.model_fields.items()
+            }
+        return wire_map
+
+    @classmethod
+    def _lenient(cls, data: Mapping[str, Any], path: str = "") -> Self:
+        """Build an instance field by field from decoded JSON; never raises."""
+        path = path or cls.__name__
+        try:
+            return cls.model_validate(data)
+        except ValidationError:
+            pass
+        fields = cls.model_fields
+        wire_map = cls._wire_map()
+        values: dict[str, Any] = {}
+        extras: dict[str, Any] = {}
+        bad: dict[str, _Bad] = {}
+        extra_tp = _extra_type(cls)
+        for key, raw in data.items():
+            name = wire_map.get(key)
+            if name is None:
+                if key in fields and key not in wire_map:  # set by attribute name
+                    name = key
+                else:
+                    extras[key] = raw
+                    if extra_tp is not None:
+                        ok, _, problems = _coerce(extra_tp, raw, f"{path}.{key}")
+                        if not ok:
+                            bad[key] = problems[0]
+                    continue
+            info = fields[name]
+            annotation = info.rebuild_annotation() if info.metadata else info.annotation
+            ok, value, problems = _coerce(annotation, raw, f"{path}.{key}")
+            if ok:
+                values[name] = value
+            else:
+                bad[name] = problems[0]
+        fields_set = set(values)
+        for name, info in fields.items():
+            if name in values or name in bad:
+                continue
+            if info.is_required():
+                bad[name] = _Bad(
+                    f"{path}.{info.alias or name}",
+                    _describe_type(info.annotation),
+                    _MISSING,
+                    "missing",
+                )
+            else:
+                values[name] = info.get_default(call_default_factory=True)
+        obj = cls.__new__(cls)
+        object.__setattr__(obj, "__dict__", values)
+        object.__setattr__(obj, "__pydantic_fields_set__", fields_set)
+        object.__setattr__(obj, "__pydantic_extra__", extras)
+        object.__setattr__(obj, "__pydantic_private__", {_BAD: bad} if bad else None)
+        return obj
+
+    # ------------------------------------------------------------ access
+
+    def _own_bad(self) -> dict[str, _Bad]:
+        private = object.__getattribute__(self, "__pydantic_private__")
+        return (private or {}).get(_BAD) or {}
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            bad = self._own_bad().get(name)
+            if bad is not None:
+                raise InvalidDataError([bad])
+            return super().__getattr__(name)
+
+    def _json_field(self, name: str) -> JsonField[Any]:
+        bad = self._own_bad().get(name)
+        if bad is not None:
+            if bad.raw is _MISSING:
+                return JsonField("missing", None)
+            return JsonField("null" if bad.raw is None else "invalid", None, bad.raw)
+        if name not in self.__pydantic_fields_set__:
+            return JsonField("missing", None)
+        value = self.__dict__.get(name)
+        return JsonField("null" if value is None else "known", value)
+
+    @property
+    def additional_properties(self) -> dict[str, object]:
+        """Properties the spec does not declare, as received."""
+        return dict(self.__pydantic_extra__ or {})
+
+    # ------------------------------------------------------------ checking
+
+    def invalid_fields(self) -> list[str]:
+        """Paths of every bad field, recursively."""
+        return [p.path for p in _collect_bad(self)]
+
+    def validate(self) -> Self:  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
+        """Raise one `InvalidDataError` listing every bad field (recursively); return self."""
+        problems = _collect_bad(self)
+        if problems:
+            raise InvalidDataError(problems)
+        return self
+
+    def is_valid(self) -> bool:
+        return not _collect_bad(self)
+
+    # ------------------------------------------------------------ output
+
+    @model_serializer(mode="wrap")
+    def _sdk_serialize(self, handler: Any) -> Any:
+        data = handler(self)
+        bad = self._own_bad()
+        if bad and isinstance(data, dict):
+            for name, problem in bad.items():
+                if problem.raw is _MISSING:
+                    continue
+                info = type(self).model_fields.get(name)
+                data[(info.alias or name) if info else name] = problem.raw
+        return data
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON object (as Python data): unknown and bad fields included, unset fields left out."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True, warnings=False)
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        return self.model_dump_json(
+            by_alias=True, exclude_unset=True, warnings=False, indent=indent
+        )
+
+    def __repr_args__(self) -> Any:
+        bad = self._own_bad()
+        for name, value in super().__repr_args__():
+            if name not in bad:
+                yield name, value
+        yield from bad.items()
+
+
+def _extra_type(cls: type[SdkModel]) -> Any:
+    """The declared type of additional properties (from `__pydantic_extra__`), or None."""
+    if cls not in _EXTRA_TYPES:
+        tp = None
+        for klass in cls.__mro__:
+            if klass is SdkModel:
+                break
+            if "__pydantic_extra__" in klass.__dict__.get("__annotations__", {}):
+                hint = get_type_hints(klass, include_extras=True)["__pydantic_extra__"]
+                args = get_args(hint)
+                tp = args[1] if len(args) == 2 else None
+                break
+        _EXTRA_TYPES[cls] = tp
+    return _EXTRA_TYPES[cls]
+
+
+def _collect_bad(value: Any, seen: set[int] | None = None) -> list[_Bad]:
+    seen = seen if seen is not None else set()
+    if id(value) in seen:
+        return []
+    out: list[_Bad] = []
+    if isinstance(value, SdkModel):
+        seen.add(id(value))
+        out.extend(value._own_bad().values())
+        for item in value.__dict__.values():
+            out.extend(_collect_bad(item, seen))
+    elif isinstance(value, list):
+        for item in value:
+            out.extend(_collect_bad(item, seen))
+    elif isinstance(value, dict):
+        for item in value.values():
+            out.extend(_collect_bad(item, seen))
+    return out
+
+
+def _strict_error(tp: Any, exc: ValidationError, data: Any) -> InvalidDataError:
+    err = exc.errors(include_url=False)[0]
+    loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.get("loc", ()))
+    name = getattr(tp, "__name__", "value")
+    missing = err.get("type") == "missing"
+    raw = _MISSING if missing else err.get("input")
+    expected = "a value" if missing else str(err.get("type", "?"))
+    return InvalidDataError([_Bad(f"{name}{loc}", expected, raw, str(err.get("msg")))])
+
+
+def parse_json(tp: type[T] | Any, data: str | bytes, *, strict: bool = False) -> T:
+    """Parse JSON text as `tp` (a model, `list[Model]`, any type). Lenient unless `strict`."""
+    adapter = _adapter(tp)
+    try:
+        return adapter.validate_json(data)
+    except ValidationError as exc:
+        if strict:
+            raise _strict_error(tp, exc, data) from None
+        try:
+            decoded = json.loads(data)
+        except ValueError:
+            raise  # not JSON at all: nothing to be lenient about
+    return cast(T, _coerce_top(tp, decoded))
+
+
+def parse_python(tp: type[T] | Any, data: Any, *, strict: bool = False) -> T:
+    """Like `parse_json`, for already-decoded JSON."""
+    adapter = _adapter(tp)
+    try:
+        return adapter.validate_python(data)
+    except ValidationError as exc:
+        if strict:
+            raise _strict_error(tp, exc, data) from None
+    return cast(T, _coerce_top(tp, data))
+
+
+def _coerce_top(tp: Any, data: Any) -> Any:
+    name = getattr(tp, "__name__", "")
+    if isinstance(tp, type) and issubclass(tp, SdkModel) and isinstance(data, dict):
+        return tp._lenient(data, name)
+    _, value, _ = _coerce(tp, data, name or "$")
+    return value
+
+
+class ModelBuilder(Generic[M]):
+    """Fluent construction of a model; `build()` names every missing required field."""
+
+    def __init__(self, model: type[M], source: M | None = None) -> None:
+        self._model = model
+        self._values: dict[str, object] = dict(source.to_dict()) if source is not None else {}
+
+    def _set(self, name: str, value: object) -> Self:
+        info = self._model.model_fields[name]
+        self._values[info.alias or name] = value
+        return self
+
+    def raw(self, name: str, value: object) -> Self:
+        """Set a field (by attribute or JSON name) to any JSON value, typed or not."""
+        info = self._model.model_fields.get(name)
+        self._values[(info.alias or name) if info else name] = value
+        return self
+
+    def additional_property(self, key: str, value: object) -> Self:
+        """Set a property the spec does not declare."""
+        self._values[key] = value
+        return self
+
+    def additional_properties(self, values: Mapping[str, object]) -> Self:
+        self._values.update(values)
+        return self
+
+    def build(self) -> M:
+        missing = [
+            info.alias or name
+            for name, info in self._model.model_fields.items()
+            if info.is_required() and (info.alias or name) not in self._values
+        ]
+        if missing:
+            raise MissingFieldsError(self._model.__name__, missing)
+        return self._model._lenient(
+            {
+                k: (_dump(v) if isinstance(v, (SdkModel, datetime, date, Enum)) else v)
+                for k, v in self._values.items()
+            }
+        )
