@@ -9,6 +9,7 @@ from .config import Config
 from .errors import SpecError
 from .loader import Spec, display_path
 from .modules import group_modules
+from .operations import OperationReader, build_resources, check_config_references
 from .naming import class_name, pascal, snake, words
 from .schemas import SchemaReader
 from .validate import check_version, validate_document
@@ -52,11 +53,18 @@ def build_package(spec_path: Path, config: Config) -> ir.Package:
         reader.read_components()
     except RecursionError:
         raise SpecError.one(shown, "/components/schemas", "schemas nest too deeply to read") from None
+    ops, auth, auth_header, auth_required = OperationReader(spec, reader, config).read()
+    check_config_references(config, ops)
     reports = list(reader.reports)
     modules, module_of = group_modules(reader.definitions, reader.owner, reports)
     return ir.Package(
         names=derive_names(spec, config),
         modules=modules,
         module_of=module_of,
+        definitions=dict(reader.definitions),
+        resources=build_resources(ops),
+        auth=auth,  # type: ignore[arg-type]
+        auth_header=auth_header,
+        auth_required=auth_required,
         reports=tuple(reports),
     )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from . import ir
 from .paths import templates_dir
+from .client_view import ClientView
 from .render import make_environment
 
 # Runtime files copied verbatim into every SDK (from templates/runtime/).
@@ -25,7 +26,13 @@ def render_package(pkg: ir.Package, source_name: str) -> tuple[dict[str, str], d
     files[f"{p}/types/__init__.py"] = env.get_template("types_init.py.j2").render(exports=exports, **ctx)
     for path in sorted((templates_dir() / RUNTIME_DIR).glob("*.py")):
         files[f"{p}/{path.name}"] = path.read_text()
+    view = ClientView(pkg.definitions)
+    resource_template = env.get_template("resource.py.j2")
+    for resource in _all_resources(pkg.resources):
+        files[f"{p}/resources/{resource.module}.py"] = resource_template.render(resource=resource, view=view, **ctx)
+    files[f"{p}/resources/__init__.py"] = f'"""Resources of the {p} client (one module each)."""\n'
     for template, target in (
+        ("client.py.j2", f"{p}/_client.py"),
         ("package_init.py.j2", f"{p}/__init__.py"),
         ("pyproject.toml.j2", "pyproject.toml"),
         ("README.md.j2", "README.md"),
@@ -34,6 +41,14 @@ def render_package(pkg: ir.Package, source_name: str) -> tuple[dict[str, str], d
     files[f"{p}/py.typed"] = ""
     seeds = {f"{p}/lib/__init__.py": env.get_template("lib_init.py.j2").render(**ctx)}
     return files, seeds
+
+
+def _all_resources(resources: tuple[ir.ResourceDef, ...]) -> list[ir.ResourceDef]:
+    out = []
+    for r in resources:
+        out.append(r)
+        out.extend(_all_resources(r.children))
+    return out
 
 
 def source_label(spec_path: Path) -> str:

@@ -300,8 +300,9 @@ class Package:
     modules: tuple[TypesModule, ...]
     # Definition name -> module name, for every generated definition.
     module_of: dict[str, str] = field(compare=False, hash=False)
+    definitions: dict[str, Definition] = field(default_factory=dict, compare=False, hash=False)
     resources: tuple[ResourceDef, ...] = ()
-    auth: Literal["bearer", "api_key_header", "basic", "none"] = "none"
+    auth: Literal["bearer", "header", "basic", "none"] = "none"
     auth_header: str | None = None
     auth_required: bool = False
     reports: tuple[Report, ...] = ()

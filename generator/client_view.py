@@ -1,0 +1,194 @@
+"""How operations read as Python: method parameters, return types, the request each method sends.
+
+Jinja filters for the resource templates; everything here returns code built
+from identifiers (valid by construction) and `py_literal` strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import ir
+from .render import TypeNames, docstring, py_literal
+
+
+@dataclass(frozen=True)
+class Kwarg:
+    name: str
+    annotation: str
+    required: bool
+    wire_name: str
+    where: str  # path | query | header | cookie | body | whole_body
+
+
+class ClientView:
+    def __init__(self, definitions: dict[str, ir.Definition]) -> None:
+        self.definitions = definitions
+        self.types = TypeNames()
+
+    # ------------------------------------------------------------ types
+
+    def request_annotation(self, t: ir.TypeRef) -> str:
+        """What a caller may pass for a value of type `t`: models also as plain mappings."""
+        if isinstance(t, ir.Named):
+            d = self.definitions.get(t.name)
+            if isinstance(d, ir.ModelDef):
+                return f"Union[{t.name}, Mapping[str, object]]"
+            if isinstance(d, ir.EnumDef):
+                return f"Union[{t.name}, {d.base}]"
+            return t.name
+        if isinstance(t, ir.ListOf):
+            return f"Sequence[{self.request_annotation(t.item)}]"
+        if isinstance(t, ir.MapOf):
+            return f"Mapping[str, {self.request_annotation(t.value)}]"
+        if isinstance(t, ir.Nullable):
+            inner = self.request_annotation(t.inner)
+            return inner if inner == "object" else f"Optional[{inner}]"
+        if isinstance(t, ir.UnionOf):
+            return "Union[" + ", ".join(self.request_annotation(m) for m in t.members) + "]"
+        if isinstance(t, ir.Constrained):
+            return self.request_annotation(t.inner)
+        if isinstance(t, ir.Formatted) and t.fmt in ("date-time", "date"):
+            return f"Union[{self.types.annotation(t)}, str]"
+        if isinstance(t, ir.Formatted) and t.fmt == "binary":
+            return "FileTypes"
+        return self.types.annotation(t)
+
+    def kwargs(self, op: ir.OperationDef) -> list[Kwarg]:
+        out = [
+            Kwarg(p.py_name, self.request_annotation(p.type), p.required, p.wire_name, p.location)
+            for p in op.params
+        ]
+        body = op.body
+        if body is not None and body.fields is not None:
+            for f in body.fields:
+                if f.read_only:
+                    continue
+                t = f.type
+                out.append(Kwarg(f.py_name, self.request_annotation(t), body.required and f.required, f.wire_name, "body"))
+        elif body is not None:
+            out.append(Kwarg("body", self.request_annotation(body.type) if body.kind != "binary" else "bytes",
+                             body.required, "", "whole_body"))
+        return out
+
+    # ------------------------------------------------------------ signature
+
+    def params(self, op: ir.OperationDef) -> str:
+        """The parameter list after `self`, as source text."""
+        kws = self.kwargs(op)
+        paths = [k for k in kws if k.where == "path"]
+        positional = paths[0] if len(paths) == 1 else None
+        parts = []
+        if positional is not None:
+            parts.append(f"{positional.name}: {positional.annotation}")
+        parts.append("*")
+        rest = [k for k in kws if k is not positional]
+        for k in sorted(rest, key=lambda k: not k.required):
+            if k.required:
+                parts.append(f"{k.name}: {k.annotation}")
+            else:
+                parts.append(f"{k.name}: Union[{k.annotation}, NotGiven] = NOT_GIVEN")
+        parts += [
+            "extra_headers: Optional[Headers] = None",
+            "extra_query: Optional[Query] = None",
+            "extra_body: Optional[Mapping[str, object]] = None",
+            "timeout: Union[Timeout, NotGiven] = NOT_GIVEN",
+        ]
+        return ", ".join(parts)
+
+    def cast_type(self, op: ir.OperationDef) -> str:
+        if op.pagination is not None:
+            return self.types.annotation(op.pagination.item_type)
+        if op.response.kind == "json" and op.response.type is not None:
+            return self.types.annotation(op.response.type)
+        return "object"
+
+    def return_type(self, op: ir.OperationDef, is_async: bool) -> str:
+        if op.pagination is not None:
+            item = self.cast_type(op)
+            return f"AsyncPaginator[{item}]" if is_async else f"SyncPage[{item}]"
+        kind = op.response.kind
+        if kind == "empty":
+            return "None"
+        if kind == "text":
+            return "str"
+        if kind == "binary":
+            return "bytes"
+        return self.cast_type(op)
+
+    # ------------------------------------------------------------ request
+
+    def request_options(self, op: ir.OperationDef) -> str:
+        kws = self.kwargs(op)
+        by_where: dict[str, list[Kwarg]] = {}
+        for k in kws:
+            by_where.setdefault(k.where, []).append(k)
+
+        def mapping(items: list[Kwarg]) -> str:
+            return "{" + ", ".join(f"{py_literal(k.wire_name)}: {k.name}" for k in items) + "}"
+
+        path_args = by_where.get("path", [])
+        url = py_literal(op.path)
+        if path_args:
+            url = f"path_template({url}, {mapping(path_args)})"
+        args = [f"method={py_literal(op.method)}", f"url={url}"]
+        if by_where.get("query"):
+            args.append(f"query={mapping(by_where['query'])}")
+        headers = by_where.get("header", [])
+        if headers:
+            args.append(f"headers={mapping(headers)}")
+        styles = {
+            p.wire_name: (p.style or "form", p.explode if p.explode is not None else (p.style or "form") == "form")
+            for p in op.params
+            if p.location == "query" and (p.style not in (None, "form") or p.explode is False)
+        }
+        if styles:
+            args.append("query_styles=" + py_literal({k: list(v) for k, v in styles.items()}).replace("[", "(").replace("]", ")"))
+        body = op.body
+        if body is not None:
+            target = {"json": "json", "form": "form", "multipart": "files", "binary": "content", "text": "content"}[body.kind]
+            value = mapping(by_where.get("body", [])) if body.fields is not None else "body"
+            if body.kind == "text" and body.fields is None:
+                value = "body.encode() if isinstance(body, str) else body"
+            args.append(f"{target}={value}")
+        args += ["extra_headers=extra_headers", "extra_query=extra_query", "extra_body=extra_body", "timeout=timeout"]
+        return "RequestOptions(" + ", ".join(args) + ")"
+
+    def page_spec(self, op: ir.OperationDef) -> str:
+        p = op.pagination
+        assert p is not None
+        args = [f"scheme={py_literal(p.scheme)}"]
+        for name, value in (("items", p.items_field), ("cursor_param", p.cursor_param),
+                            ("cursor_field", p.cursor_field), ("limit_param", p.limit_param)):
+            if value is not None:
+                args.append(f"{name}={py_literal(value)}")
+        return "PageSpec(" + ", ".join(args) + ")"
+
+    def method_doc(self, op: ir.OperationDef) -> str:
+        text = "\n\n".join(t for t in (op.summary, op.description) if t and t.strip())
+        if op.deprecated:
+            text = "Deprecated.\n\n" + text
+        return docstring(text or f"{op.method.upper()} {op.path}", indent=8)
+
+    def type_names(self, resource: ir.ResourceDef, module_of: dict[str, str]) -> list[tuple[str, list[str]]]:
+        """(types module, names) to import for a resource module."""
+        from .render import walk_named
+
+        wanted: set[str] = set()
+        for op in resource.operations:
+            for p in op.params:
+                wanted |= set(walk_named(p.type))
+            if op.body is not None:
+                if op.body.fields is not None:
+                    for f in op.body.fields:
+                        wanted |= set(walk_named(f.type))
+                else:
+                    wanted |= set(walk_named(op.body.type))
+            if op.pagination is not None:
+                wanted |= set(walk_named(op.pagination.item_type))
+            elif op.response.type is not None:
+                wanted |= set(walk_named(op.response.type))
+        grouped: dict[str, list[str]] = {}
+        for name in sorted(wanted):
+            grouped.setdefault(module_of[name], []).append(name)
+        return sorted(grouped.items())
