@@ -121,6 +121,7 @@ class OperationReader:
                 if isinstance(item.get(method), dict):
                     raw_ops.append(_RawOp(path, method, item[method], list(item.get("parameters") or [])))
         collections = self._collections(paths)
+        self._plural = self._plural_names(raw_ops)
         ops = [self._operation(r, collections, auth_required) for r in raw_ops]
         return self._place(ops), auth, auth_header, auth_required
 
@@ -146,6 +147,22 @@ class OperationReader:
             break
         required = bool(security) and not any(req == {} for req in security) and auth != "none"
         return auth, header, required
+
+    def _plural_names(self, raw_ops: list[_RawOp]) -> dict[str, str]:
+        """Top-level segments named in the singular whose operations are tagged with the plural
+        (`/v1/experiment` tagged `Experiments`) take the tag's name, for every operation under them."""
+        out: dict[str, str] = {}
+        for raw in raw_ops:
+            segs = [s for s in raw.path.strip("/").split("/") if s and not s.startswith("{")]
+            while segs and _VERSION.match(segs[0]):
+                segs = segs[1:]
+            if not segs:
+                continue
+            first = snake(segs[0])
+            for tag in raw.node.get("tags") or []:
+                if snake(str(tag)) == first + "s":
+                    out.setdefault(first, first + "s")
+        return out
 
     def _collections(self, paths: dict) -> set[tuple[str, ...]]:
         """Static path prefixes followed by a parameter somewhere: those are collections."""
@@ -359,9 +376,7 @@ class OperationReader:
             action = statics[-1]
             resource = statics[:-1]
         names = [snake(s) or "root" for s in resource] or ["root"]
-        tags = raw.node.get("tags") or []
-        if tags and snake(str(tags[0])) == names[0] + "s":
-            names[0] = snake(str(tags[0]))
+        names[0] = self._plural.get(names[0], names[0])
         if action is not None:
             method = snake(action)
         elif ends_in_param:
@@ -390,9 +405,10 @@ class OperationReader:
             if name in _RESERVED_METHODS:
                 name += "_"
             if name in namer:
-                fallback = snake(op.operation_id.split("/")[-1])
-                name = fallback if fallback and fallback not in namer and fallback not in _RESERVED_METHODS \
-                    else f"{name}_{op.method}"
+                # GitHub-style ids ("issues/list-comments") name the method well; others get the verb.
+                fallback = snake(op.operation_id.split("/")[-1]) if "/" in op.operation_id else ""
+                usable = fallback and fallback not in namer and fallback not in _RESERVED_METHODS
+                name = fallback if usable else f"{name}_{op.method}"
             name = namer.claim(name, "_")
             out.append(replace(op, method_name=name))
         return out
