@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import ir
 from .config import Config
@@ -15,20 +16,28 @@ from .schemas import SchemaReader
 from .validate import check_version, validate_document
 
 
+def _host_stem(url: str) -> str | None:
+    """`https://api.github.com` → 'github'; None for localhost, IPs and relative URLs."""
+    host = urlsplit(url).hostname or ""
+    labels = [label for label in host.split(".") if label not in ("api", "www", "")]
+    if len(labels) < 2 or all(label.isdigit() for label in labels):
+        return None
+    return snake(labels[0]) or None
+
+
 def derive_names(spec: Spec, config: Config) -> ir.SdkNames:
     info = spec.root.get("info") or {}
     title = str(info.get("title") or "api")
+    servers = spec.root.get("servers") or []
+    first_url = str(servers[0].get("url", "")) if servers and isinstance(servers[0], dict) else ""
     stem_words = [w for w in words(title) if w.lower() not in {"api", "rest", "openapi", "the", "v1", "v2", "v3"}]
-    stem = "_".join(w.lower() for w in stem_words) or "api"
+    stem = _host_stem(first_url) or "_".join(w.lower() for w in stem_words[:3]) or "api"
     if stem[0].isdigit():
         stem = "api_" + stem
     package = config.get("package_name") or stem
     client = config.get("client_name") or class_name(pascal(stem))
     env_prefix = snake(package).upper()
-    servers = spec.root.get("servers") or []
-    default_url = config.get("base_url") or (
-        str(servers[0].get("url")) if servers and isinstance(servers[0], dict) else "http://localhost"
-    )
+    default_url = config.get("base_url") or first_url or "http://localhost"
     return ir.SdkNames(
         package_name=package,
         distribution_name=config.get("distribution_name") or package.replace("_", "-"),
@@ -62,7 +71,7 @@ def build_package(spec_path: Path, config: Config) -> ir.Package:
         modules=modules,
         module_of=module_of,
         definitions=dict(reader.definitions),
-        resources=build_resources(ops),
+        resources=build_resources(ops, set(reader.definitions)),
         auth=auth,  # type: ignore[arg-type]
         auth_header=auth_header,
         auth_required=auth_required,

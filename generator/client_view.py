@@ -150,6 +150,8 @@ class ClientView:
             value = mapping(by_where.get("body", [])) if body.fields is not None else "body"
             if body.kind == "text" and body.fields is None:
                 value = "body.encode() if isinstance(body, str) else body"
+            if target == "content" and not body.required:
+                value = f"None if isinstance(body, NotGiven) else {value}"
             args.append(f"{target}={value}")
         args += ["extra_headers=extra_headers", "extra_query=extra_query", "extra_body=extra_body", "timeout=timeout"]
         return "RequestOptions(" + ", ".join(args) + ")"
@@ -169,6 +171,24 @@ class ClientView:
         if op.deprecated:
             text = "Deprecated.\n\n" + text
         return docstring(text or f"{op.method.upper()} {op.path}", indent=8)
+
+    def example_call(self, op: ir.OperationDef, attr_path: str, client: str = "client") -> str:
+        """A call with the required arguments as placeholders, for the README."""
+        kws = self.kwargs(op)
+        paths = [k for k in kws if k.where == "path"]
+        positional = paths[0] if len(paths) == 1 else None
+        args = [positional.name] if positional is not None else []
+        args += [f"{k.name}=..." for k in kws if k.required and k is not positional]
+        return f"{client}.{attr_path}.{op.method_name}({', '.join(args)})"
+
+    def all_resources(self, resources: tuple[ir.ResourceDef, ...], prefix: str = "") -> list[tuple[str, ir.ResourceDef]]:
+        """(dotted attribute path from the client, resource) for every resource, depth first."""
+        out = []
+        for r in resources:
+            path = f"{prefix}{r.attr_name}"
+            out.append((path, r))
+            out.extend(self.all_resources(r.children, path + "."))
+        return out
 
     def type_names(self, resource: ir.ResourceDef, module_of: dict[str, str]) -> list[tuple[str, list[str]]]:
         """(types module, names) to import for a resource module."""

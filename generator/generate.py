@@ -17,7 +17,10 @@ def render_package(pkg: ir.Package, source_name: str) -> tuple[dict[str, str], d
     """(generated files, seed files) keyed by path relative to the output directory."""
     env = make_environment()
     p = pkg.names.package_name
-    ctx = {"names": pkg.names, "package": pkg, "source": source_name}
+    view = ClientView(pkg.definitions)
+    examples = [d for d in pkg.definitions.values() if isinstance(d, ir.ModelDef) and d.fields]
+    ctx = {"names": pkg.names, "package": pkg, "source": source_name, "view": view,
+           "example_model": min(examples, key=lambda d: d.name) if examples else None}
     files: dict[str, str] = {}
     types_module = env.get_template("types_module.py.j2")
     for module in pkg.modules:
@@ -26,10 +29,9 @@ def render_package(pkg: ir.Package, source_name: str) -> tuple[dict[str, str], d
     files[f"{p}/types/__init__.py"] = env.get_template("types_init.py.j2").render(exports=exports, **ctx)
     for path in sorted((templates_dir() / RUNTIME_DIR).glob("*.py")):
         files[f"{p}/{path.name}"] = path.read_text()
-    view = ClientView(pkg.definitions)
     resource_template = env.get_template("resource.py.j2")
     for resource in _all_resources(pkg.resources):
-        files[f"{p}/resources/{resource.module}.py"] = resource_template.render(resource=resource, view=view, **ctx)
+        files[f"{p}/resources/{resource.module}.py"] = resource_template.render(resource=resource, **ctx)
     files[f"{p}/resources/__init__.py"] = f'"""Resources of the {p} client (one module each)."""\n'
     for template, target in (
         ("client.py.j2", f"{p}/_client.py"),

@@ -397,7 +397,7 @@ class OperationReader:
                 children[op.resource[:i]].add(op.resource[i])
         taken: dict[tuple[str, ...], Namer] = defaultdict(Namer)
         for res, subs in children.items():
-            taken[res] = Namer(set(subs))
+            taken[res] = Namer({_resource_attr(sub) for sub in subs})
         out = []
         for op in ops:
             namer = taken[op.resource]
@@ -414,8 +414,19 @@ class OperationReader:
         return out
 
 
-def build_resources(ops: list[ir.OperationDef]) -> tuple[ir.ResourceDef, ...]:
-    """Nest operations into resources by their resource path."""
+def _resource_attr(segment: str) -> str:
+    return segment + "_" if segment in _RESERVED_METHODS else segment
+
+
+_CLASS_VARIANTS = ("{}", "Async{}", "{}WithRawResponse", "Async{}WithRawResponse",
+                   "{}WithStreamingResponse", "Async{}WithStreamingResponse")
+
+
+def build_resources(ops: list[ir.OperationDef], type_names: set[str]) -> tuple[ir.ResourceDef, ...]:
+    """Nest operations into resources by their resource path.
+
+    Resource classes share their modules with imported types, so a class name
+    that a type already uses (in any of its variants) gets a `Resource` suffix."""
     paths: set[tuple[str, ...]] = set()
     for op in ops:
         for i in range(1, len(op.resource) + 1):
@@ -423,13 +434,16 @@ def build_resources(ops: list[ir.OperationDef]) -> tuple[ir.ResourceDef, ...]:
     module_namer = Namer({"__init__"})
     modules = {p: module_namer.claim("_".join(p), "_") for p in sorted(paths)}
     class_namer = Namer()
-    classes = {p: class_namer.claim(class_name("_".join(p)) if len(p) > 1 else class_name(p[0])) for p in sorted(paths)}
+    classes = {}
+    for p in sorted(paths):
+        name = class_name("_".join(p))
+        if any(v.format(name) in type_names for v in _CLASS_VARIANTS):
+            name += "Resource"
+        classes[p] = class_namer.claim(name)
 
     def make(path: tuple[str, ...]) -> ir.ResourceDef:
         kids = sorted(p for p in paths if len(p) == len(path) + 1 and p[: len(path)] == path)
-        attr = path[-1]
-        if attr in _RESERVED_METHODS:
-            attr += "_"
+        attr = _resource_attr(path[-1])
         return ir.ResourceDef(
             path=path, attr_name=attr, class_name=classes[path], module=modules[path],
             operations=tuple(op for op in ops if op.resource == path),
