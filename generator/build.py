@@ -25,6 +25,11 @@ def _host_stem(url: str) -> str | None:
     return snake(labels[0]) or None
 
 
+def _log_env(api_key_env: str) -> str:
+    """`EXPERIMENTS_API_KEY` → `EXPERIMENTS_LOG`: the logging switch shares the key's prefix."""
+    return api_key_env.removesuffix("_API_KEY").removesuffix("_KEY") + "_LOG"
+
+
 def derive_names(spec: Spec, config: Config) -> ir.SdkNames:
     info = spec.root.get("info") or {}
     title = str(info.get("title") or "api")
@@ -45,7 +50,7 @@ def derive_names(spec: Spec, config: Config) -> ir.SdkNames:
         async_client_name="Async" + client,
         api_key_env=config.get("api_key_env") or f"{env_prefix}_API_KEY",
         base_url_env=config.get("base_url_env") or f"{env_prefix}_BASE_URL",
-        log_env=f"{env_prefix}_LOG",
+        log_env=config.get("log_env") or _log_env(config.get("api_key_env") or f"{env_prefix}_API_KEY"),
         title=title,
         version=str(config.get("version") or info.get("version") or "0.0.0"),
         default_base_url=default_url,

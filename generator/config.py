@@ -24,6 +24,7 @@ _STRING_KEYS = {
     "client_name": _IDENT,
     "api_key_env": _ENV,
     "base_url_env": _ENV,
+    "log_env": _ENV,
     "base_url": None,
     "version": None,
 }

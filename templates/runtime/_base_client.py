@@ -311,8 +311,16 @@ class _BaseClient:
     def _build_request(
         self, http: httpx.Client | httpx.AsyncClient, options: RequestOptions, retries_taken: int, idem_key: str | None
     ) -> httpx.Request:
-        headers: dict[str, str] = {**self._platform, "Accept": "application/json", **self._auth_headers()}
-        headers.update(self.default_headers)
+        # httpx.Headers: names are case-insensitive, so a user's `user-agent` replaces ours
+        # instead of being sent beside it (and `setdefault` below sees `idempotency-key`).
+        url = options.url
+        absolute = url.startswith(("http://", "https://"))
+        # Credentials go only to the API's own host (a Link `next` URL may point elsewhere).
+        same_origin = not absolute or httpx.URL(url).netloc == self.base_url.netloc
+        auth = self._auth_headers() if same_origin else {}
+        headers = httpx.Headers({**self._platform, "Accept": "application/json", **auth})
+        for k, v in self.default_headers.items():
+            headers[k] = v
         for source in (options.headers, options.extra_headers):
             for k, v in (source or {}).items():
                 if not isinstance(v, NotGiven) and v is not None:
@@ -321,8 +329,7 @@ class _BaseClient:
         if idem_key is not None:
             headers.setdefault(IDEMPOTENCY_HEADER, idem_key)
         query: dict[str, object] = {**self.default_query, **(options.query or {}), **(options.extra_query or {})}
-        url = options.url
-        if not url.startswith(("http://", "https://")):
+        if not absolute:
             url = str(self.base_url) + url.lstrip("/")
         kwargs: dict[str, Any] = {}
         body = options.json
@@ -351,10 +358,17 @@ class _BaseClient:
             kwargs["content"] = options.content
             headers.setdefault("Content-Type", "application/octet-stream")
         timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
+        params = _encode_query(query, options.query_styles)
+        own_query = httpx.URL(url).params
+        if own_query:
+            # httpx replaces a URL's query with `params=`: keep the URL's own (a `Link: rel="next"`
+            # URL carries the page in it), letting the parameters given here win.
+            given = {k for k, _ in params}
+            params = [(k, v) for k, v in own_query.multi_items() if k not in given] + params
         return http.build_request(
             options.method.upper(),
             url,
-            params=httpx.QueryParams(_encode_query(query, options.query_styles)),
+            params=httpx.QueryParams(params),
             headers=headers,
             timeout=timeout,
             **kwargs,

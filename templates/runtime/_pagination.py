@@ -42,8 +42,11 @@ class PageSpec:
 
 
 def _next_link(response: httpx.Response) -> str | None:
+    """The absolute `rel="next"` URL (a relative one is resolved against the request's URL, RFC 8288)."""
     match = _LINK_NEXT.search(response.headers.get("link", ""))
-    return match.group(1) if match else None
+    if not match or not match.group(1).strip():
+        return None
+    return str(response.request.url.join(match.group(1).strip()))
 
 
 def _as_int(value: object, default: int) -> int:
@@ -51,6 +54,13 @@ def _as_int(value: object, default: int) -> int:
         return int(str(value)) if value is not None else default
     except ValueError:
         return default
+
+
+def _given(value: object) -> bool:
+    """A query value the caller passed: not None, not NOT_GIVEN (the default of every parameter)."""
+    from ._base_client import NotGiven  # not at import time: _base_client imports this module
+
+    return value is not None and not isinstance(value, NotGiven)
 
 
 def _item_id(item: Any, field: str) -> Any:
@@ -84,31 +94,34 @@ class _PageBase(Generic[T]):
         query = dict(options.query or {})
         if spec.scheme == "link_header":
             url = _next_link(self.response)
-            return replace(options, url=url, query={}) if url else None
-        if not self.items:
-            return None
-        limit = query.get(spec.limit_param) if spec.limit_param else None
-        short = isinstance(limit, int) and len(self.items) < limit
+            if not url or url == str(self.response.request.url):
+                return None
+            return replace(options, url=url, query={})
+        # A page shorter than `limit` does not end the walk: servers may cap `limit` lower.
         if spec.scheme == "cursor":
             cursor = self.body.get(spec.cursor_field) if isinstance(self.body, dict) and spec.cursor_field else None
-            if not cursor:
+            param = spec.cursor_param or "cursor"
+            # a cursor the server sends back unchanged would fetch this page forever
+            if not cursor or cursor == query.get(param):
                 return None
-            query[spec.cursor_param or "cursor"] = cursor
+            query[param] = cursor
+        elif not self.items:
+            return None
         elif spec.scheme == "after_id":
-            if short:
-                return None
-            if query.get("ending_before") is not None:
-                query["ending_before"] = _item_id(self.items[0], spec.id_field)
+            # every parameter defaults to NOT_GIVEN: only a real `ending_before` pages backwards
+            if _given(query.get("ending_before")):
+                marker = _item_id(self.items[0], spec.id_field)
+                param = "ending_before"
             else:
-                query[spec.cursor_param or "starting_after"] = _item_id(self.items[-1], spec.id_field)
-        elif spec.scheme == "offset":
-            if short:
+                marker = _item_id(self.items[-1], spec.id_field)
+                param = spec.cursor_param or "starting_after"
+            if marker is None or marker == query.get(param):
                 return None
+            query[param] = marker
+        elif spec.scheme == "offset":
             param = spec.cursor_param or "offset"
             query[param] = _as_int(query.get(param), 0) + len(self.items)
         elif spec.scheme == "page_number":
-            if short:
-                return None
             param = spec.cursor_param or "page"
             query[param] = _as_int(query.get(param), 1) + 1
         else:
@@ -130,7 +143,9 @@ class SyncPage(_PageBase[T]):
     def get_next_page(self) -> SyncPage[T]:
         options = self._next_options()
         if options is None:
-            raise StopIteration("no next page")
+            # not StopIteration: raised inside a generator or coroutine it turns into a
+            # confusing RuntimeError, or silently ends the caller's own loop
+            raise RuntimeError("No next page: check has_next_page() first")
         return self._client.request_page(self._spec, self._item_type, options)
 
     def iter_pages(self) -> Iterator[SyncPage[T]]:
@@ -152,7 +167,9 @@ class AsyncPage(_PageBase[T]):
     async def get_next_page(self) -> AsyncPage[T]:
         options = self._next_options()
         if options is None:
-            raise StopAsyncIteration("no next page")
+            # not StopIteration: raised inside a generator or coroutine it turns into a
+            # confusing RuntimeError, or silently ends the caller's own loop
+            raise RuntimeError("No next page: check has_next_page() first")
         return await self._client.request_page(self._spec, self._item_type, options)
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
