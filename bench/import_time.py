@@ -6,7 +6,8 @@ commands interleaved; bytecode is warmed first. Cases (see `cases()`):
 - `import PKG`                                   vs `import pydantic, httpx`
 - `import PKG.types` + one model attribute        vs `import pydantic, httpx`
 - `import PKG` + construct the client(s), when the package has any
-                                                 vs `import pydantic, httpx` + `httpx.Client()`
+                                                 vs `import pydantic, httpx` + `httpx.Client()`,
+                                                 and vs `import pydantic, httpx` alone
 
 Ratios are reported on the whole run (the target) and net of a bare
 interpreter (`python -c pass`), which shows the import cost alone.
@@ -155,6 +156,16 @@ def cases(pkg: str, model: str, clients: list[dict[str, Any]]) -> tuple[list[Cas
                 f"import + {cl['name']}({args})",
                 f"import {pkg}; {pkg}.{cl['name']}({args})",
                 f"{BASELINE}; {http}",
+            )
+        )
+        # The same command against the bare baseline (the client target as first stated:
+        # import + construct <= 2x `import pydantic, httpx`). No extra runs: both
+        # commands are already measured.
+        out.append(
+            Case(
+                f"import + {cl['name']}({args}) vs bare import",
+                f"import {pkg}; {pkg}.{cl['name']}({args})",
+                BASELINE,
             )
         )
     if not usable:

@@ -1,4 +1,4 @@
-"""`sdksmith generate | check`: the command line."""
+"""`sdksmith generate | check | mock`: the command line."""
 
 from __future__ import annotations
 
@@ -32,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
             help="generator config (default: sdksmith.yaml beside SPEC, if present)",
         )
         cmd.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    help_text = "serve a mock of SPEC's API (Prism, as the contract tests use it) until interrupted"
+    mock = sub.add_parser("mock", help=help_text, description=help_text)
+    mock.add_argument("spec", metavar="SPEC", type=Path, help="OpenAPI document (YAML or JSON)")
+    mock.add_argument("-p", "--port", type=int, default=4010, help="port to listen on (default: 4010)")
+    mock.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     return parser
 
 
@@ -44,7 +49,7 @@ def _produce(spec: Path, config_path: Path | None, output: Path):
 
     config = load_config(find_config(spec, config_path))
     pkg = build_package(spec, config)
-    files, seeds = render_package(pkg, source_label(spec))
+    files, seeds = render_package(pkg, source_label(spec), spec_path=spec)
     scratch = output.resolve().parent
     generated = render_to_bytes(files, format_tree, scratch)
     return pkg, generated, {k: v.encode() for k, v in seeds.items()}
@@ -60,10 +65,53 @@ def _print_reports(pkg, quiet: bool) -> None:
         print(f"  ... and {len(pkg.reports) - 20} more", file=sys.stderr)
 
 
+def _mock(spec: Path, host: str, port: int) -> int:
+    """Bundle SPEC to one JSON file and serve it with Prism until interrupted."""
+    import signal
+    import tempfile
+
+    from .contract_tests import bundle, spec_json
+    from .mock import PrismError, PrismServer, find_prism, node_available
+
+    prism = find_prism([Path(__file__).resolve().parent.parent, spec.resolve().parent])
+    if prism is None or not node_available():
+        missing = "Node.js (node on PATH)" if prism is not None else "the prism binary"
+        print(f"error: {missing} not found: run `npm ci` in the sdksmith checkout, or set PRISM_BIN", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    with tempfile.TemporaryDirectory(prefix="sdksmith-mock-") as tmp:
+        bundled = Path(tmp) / "spec.json"
+        bundled.write_text(spec_json(bundle(spec)))
+        server = PrismServer(bundled, prism=prism, host=host, port=port, passthrough=True)
+
+        def stop(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGTERM, stop)
+        try:
+            server.start()
+            print(f"sdksmith: mock server for {spec} at {server.base_url} (Ctrl-C to stop)", flush=True)
+            return server.wait()
+        except PrismError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            server.close()
+            signal.signal(signal.SIGTERM, previous)
+
+
 def run(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from .writer import diff_tree, write_tree
 
+    if args.command == "mock":
+        try:
+            return _mock(args.spec, args.host, args.port)
+        except SpecError as exc:
+            for problem in exc.problems:
+                print(f"error: {problem}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     try:
         pkg, generated, seeds = _produce(args.spec, args.config, args.output)
         if args.command == "generate":

@@ -28,7 +28,28 @@ class ClientView:
 
     # ------------------------------------------------------------ types
 
-    def request_annotation(self, t: ir.TypeRef) -> str:
+    def _expanded_alias(self, t: ir.TypeRef, seen: frozenset[str]) -> ir.AliasDef | None:
+        """The alias `t` names, when it must be spelled out in a request annotation: it leads to a
+        model or an enum (which callers may pass as plain data) and is not recursive."""
+        if not isinstance(t, ir.Named) or t.name in seen:
+            return None
+        d = self.definitions.get(t.name)
+        if not isinstance(d, ir.AliasDef):
+            return None
+        from .render import walk_named
+
+        def leads_to_class(tr: ir.TypeRef, visited: frozenset[str]) -> bool:
+            for name in walk_named(tr):
+                target = self.definitions.get(name)
+                if isinstance(target, (ir.ModelDef, ir.EnumDef)):
+                    return True
+                if isinstance(target, ir.AliasDef) and name not in visited and leads_to_class(target.type, visited | {name}):
+                    return True
+            return False
+
+        return d if leads_to_class(d.type, seen | {t.name}) else None
+
+    def request_annotation(self, t: ir.TypeRef, seen: frozenset[str] = frozenset()) -> str:
         """What a caller may pass for a value of type `t`: models also as plain mappings."""
         if isinstance(t, ir.Named):
             d = self.definitions.get(t.name)
@@ -36,18 +57,21 @@ class ClientView:
                 return f"Union[{t.name}, Mapping[str, object]]"
             if isinstance(d, ir.EnumDef):
                 return f"Union[{t.name}, {d.base}]"
+            alias = self._expanded_alias(t, seen)
+            if alias is not None:  # an alias of models: spelled out, so its models accept mappings too
+                return self.request_annotation(alias.type, seen | {t.name})
             return t.name
         if isinstance(t, ir.ListOf):
-            return f"Sequence[{self.request_annotation(t.item)}]"
+            return f"Sequence[{self.request_annotation(t.item, seen)}]"
         if isinstance(t, ir.MapOf):
-            return f"Mapping[str, {self.request_annotation(t.value)}]"
+            return f"Mapping[str, {self.request_annotation(t.value, seen)}]"
         if isinstance(t, ir.Nullable):
-            inner = self.request_annotation(t.inner)
+            inner = self.request_annotation(t.inner, seen)
             return inner if inner == "object" else f"Optional[{inner}]"
         if isinstance(t, ir.UnionOf):
-            return "Union[" + ", ".join(self.request_annotation(m) for m in t.members) + "]"
+            return "Union[" + ", ".join(self.request_annotation(m, seen) for m in t.members) + "]"
         if isinstance(t, ir.Constrained):
-            return self.request_annotation(t.inner)
+            return self.request_annotation(t.inner, seen)
         if isinstance(t, ir.Formatted) and t.fmt in ("date-time", "date"):
             return f"Union[{self.types.annotation(t)}, str]"
         if isinstance(t, ir.Formatted) and t.fmt == "binary":
@@ -135,8 +159,13 @@ class ClientView:
         if by_where.get("query"):
             args.append(f"query={mapping(by_where['query'])}")
         headers = by_where.get("header", [])
-        if headers:
-            args.append(f"headers={mapping(headers)}")
+        header_items = [f"{py_literal(k.wire_name)}: {k.name}" for k in headers]
+        media = op.response.media_type
+        if op.response.kind in ("text", "binary") and media and not any(k.wire_name.lower() == "accept" for k in headers):
+            # The runtime asks for JSON by default; a server negotiating content (Prism does) answers 406.
+            header_items.insert(0, f"{py_literal('Accept')}: {py_literal(media)}")
+        if header_items:
+            args.append("headers={" + ", ".join(header_items) + "}")
         styles = {
             p.wire_name: (p.style or "form", p.explode if p.explode is not None else (p.style or "form") == "form")
             for p in op.params
@@ -152,6 +181,12 @@ class ClientView:
                 value = "body.encode() if isinstance(body, str) else body"
             if target == "content" and not body.required:
                 value = f"None if isinstance(body, NotGiven) else {value}"
+            if body.fields is not None and not body.required and by_where.get("body"):
+                # An optional body is sent only when some field of it was given: `{}` can be
+                # invalid (a schema with required properties), no body never is.
+                given = ", ".join(k.name for k in by_where["body"])
+                absent = "NOT_GIVEN" if target == "json" else "None"
+                value = f"{value} if any(not isinstance(v, NotGiven) for v in ({given},)) else {absent}"
             args.append(f"{target}={value}")
         args += ["extra_headers=extra_headers", "extra_query=extra_query", "extra_body=extra_body", "timeout=timeout"]
         return "RequestOptions(" + ", ".join(args) + ")"
@@ -194,16 +229,24 @@ class ClientView:
         """(types module, names) to import for a resource module."""
         from .render import walk_named
 
+        def request_names(t: ir.TypeRef, seen: frozenset[str] = frozenset()) -> set[str]:
+            """The names `request_annotation(t)` mentions (aliases of models spelled out)."""
+            out: set[str] = set()
+            for name in walk_named(t):
+                alias = self._expanded_alias(ir.Named(name), seen)
+                out |= request_names(alias.type, seen | {name}) if alias is not None else {name}
+            return out
+
         wanted: set[str] = set()
         for op in resource.operations:
             for p in op.params:
-                wanted |= set(walk_named(p.type))
+                wanted |= request_names(p.type)
             if op.body is not None:
                 if op.body.fields is not None:
                     for f in op.body.fields:
-                        wanted |= set(walk_named(f.type))
+                        wanted |= request_names(f.type)
                 else:
-                    wanted |= set(walk_named(op.body.type))
+                    wanted |= request_names(op.body.type)
             if op.pagination is not None:
                 wanted |= set(walk_named(op.pagination.item_type))
             elif op.response.type is not None:

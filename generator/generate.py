@@ -13,8 +13,13 @@ from .render import make_environment
 RUNTIME_DIR = "runtime"
 
 
-def render_package(pkg: ir.Package, source_name: str) -> tuple[dict[str, str], dict[str, str]]:
-    """(generated files, seed files) keyed by path relative to the output directory."""
+def render_package(
+    pkg: ir.Package, source_name: str, spec_path: Path | None = None
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(generated files, seed files) keyed by path relative to the output directory.
+
+    With `spec_path`, the SDK's contract tests (`tests/`) are rendered too.
+    """
     env = make_environment()
     p = pkg.names.package_name
     view = ClientView(pkg.definitions)
@@ -41,6 +46,10 @@ def render_package(pkg: ir.Package, source_name: str) -> tuple[dict[str, str], d
     ):
         files[target] = env.get_template(template).render(**ctx)
     files[f"{p}/py.typed"] = ""
+    if spec_path is not None:
+        from .contract_tests import render_tests
+
+        files.update(render_tests(pkg, spec_path, env, source_name))
     seeds = {f"{p}/lib/__init__.py": env.get_template("lib_init.py.j2").render(**ctx)}
     return files, seeds
 

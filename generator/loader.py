@@ -98,6 +98,8 @@ class Spec:
         self._registry: Registry = Registry(retrieve=self._retrieve).with_resource(  # type: ignore[call-arg]
             self.uri, root_resource
         )
+        # (base uri, $ref) -> Target: big specs repeat the same `$ref` thousands of times.
+        self._resolved: dict[tuple[str, str], Target] = {}
 
     def _retrieve(self, uri: str) -> Resource:
         if uri not in self._documents:
@@ -111,6 +113,12 @@ class Spec:
 
     def resolve(self, ref: str, base_uri: str, at: str) -> Target:
         """Follow `ref` (found at pointer `at` of `base_uri`), through chains of bare `$ref`s."""
+        target = self._resolved.get((base_uri, ref))
+        if target is None:
+            target = self._resolved[(base_uri, ref)] = self._resolve(ref, base_uri, at)
+        return target
+
+    def _resolve(self, ref: str, base_uri: str, at: str) -> Target:
         seen: list[str] = []
         while True:
             absolute = urljoin(base_uri, ref)

@@ -10,6 +10,7 @@ import builtins
 import keyword
 import re
 import unicodedata
+from functools import cache
 
 # Names generated annotations and class bodies use; a field with one of these
 # names would shadow the type inside the class body.
@@ -21,7 +22,7 @@ _ANNOTATION_NAMES = {
 # pydantic.BaseModel's attributes and methods (fields must never shadow them).
 _BASEMODEL_NAMES = {
     "copy", "dict", "json", "schema", "schema_json", "construct", "parse_obj", "parse_raw",
-    "parse_file", "from_orm", "update_forward_refs", "validate", "fields",
+    "parse_file", "from_orm", "update_forward_refs", "validate", "fields", "abc_impl",
 }
 # The generated models' own API.
 _SDK_MODEL_NAMES = {
@@ -37,7 +38,9 @@ RESERVED_ATTRS = (
 RESERVED_CLASSES = (
     set(keyword.kwlist) | set(dir(builtins)) | _ANNOTATION_NAMES
     | {"SdkModel", "OpenEnum", "BaseModel", "Enum", "ConfigDict", "TypeAlias", "List", "Dict",
-       "JsonValue", "InvalidDataError", "ModelBuilder", "NotGiven", "NOT_GIVEN", "Omit"}
+       "JsonValue", "InvalidDataError", "ModelBuilder", "NotGiven", "NOT_GIVEN", "Omit",
+       # every model has a nested `Builder` class, which would hide a model of that name
+       "Builder"}
 )
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
@@ -52,11 +55,13 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_ascii(text))
 
 
+@cache
 def snake(text: str) -> str:
     """snake_case, lowercased; '' when the text has no letters or digits."""
     return "_".join(w.lower() for w in words(text))
 
 
+@cache
 def pascal(text: str) -> str:
     """PascalCase, keeping inner capitals of each word ('GitHub' stays 'GitHub')."""
     return "".join(w[:1].upper() + w[1:] for w in words(text))
@@ -68,9 +73,16 @@ def _symbolic(text: str) -> str:
     return "_".join(names.get(ch, "") or ch for ch in text if ch in names or ch.isalnum())
 
 
+def type_part(text: str) -> str:
+    """A spec name as a part of a class name (`event_type` → `EventType`, `+1` → `Plus1`)."""
+    return pascal(text) or pascal(_symbolic(text))
+
+
 def attr_name(wire: str) -> str:
     """A Python attribute for a JSON property or parameter name."""
     name = snake(wire) or snake(_symbolic(wire)) or "field"
+    if wire[:1] in ("+", "-") and wire[1:2].isdigit():  # '+1' -> plus_1, '-1' -> minus_1
+        name = ("plus_" if wire[0] == "+" else "minus_") + name
     if name[0].isdigit():
         name = "n_" + name
     if name in RESERVED_ATTRS or name.startswith("model_"):
@@ -79,7 +91,7 @@ def attr_name(wire: str) -> str:
 
 
 def class_name(text: str) -> str:
-    name = pascal(text) or "Schema"
+    name = type_part(text) or "Schema"
     if name[0].isdigit():
         name = "N" + name
     if name in RESERVED_CLASSES:
@@ -90,13 +102,16 @@ def class_name(text: str) -> str:
 def enum_member_name(value: object) -> str:
     if isinstance(value, bool) or value is None:
         return str(value).upper()
-    text = str(value)
     if isinstance(value, (int, float)):
-        text = ("MINUS_" if value < 0 else "") + str(abs(value)).replace(".", "_")
-        return "VALUE_" + text if text[0].isdigit() else text
+        # 1.5 -> VALUE_1_5, -2 -> MINUS_2, 1e+20 -> VALUE_1E_20
+        digits = "_".join(w.upper() for w in words(str(abs(value))))
+        return ("MINUS_" if value < 0 else "VALUE_") + digits
+    text = str(value)
     name = "_".join(w.upper() for w in words(text)) or "_".join(
         w.upper() for w in words(_symbolic(text))
     )
+    if text[:1] in ("+", "-") and text[1:2].isdigit():  # '+1' -> PLUS_1, '-1' -> MINUS_1
+        name = ("PLUS_" if text[0] == "+" else "MINUS_") + name
     if not name:
         return "EMPTY" if text == "" else "VALUE"
     if name[0].isdigit():

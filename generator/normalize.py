@@ -2,35 +2,35 @@
 
 The schema reader calls `normalize_schema` on every node it visits, so the
 rest of the pipeline only ever sees the 3.1 dialect:
-- `nullable: true` becomes "null" in `type` (or a `null` member of the composition);
+- `nullable: true` beside `type` becomes "null" in `type` (and in `enum`);
 - boolean `exclusiveMinimum`/`exclusiveMaximum` become numeric bounds;
 - `example` becomes `examples: [example]`.
+
+`nullable: true` with no `type` (beside `allOf`, `oneOf`, `$ref` …) has no
+one-node 3.1 spelling; `is_nullable_30` tells the reader, which wraps the
+type it reads in `Nullable`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+_KEYS_30 = frozenset({"nullable", "exclusiveMinimum", "exclusiveMaximum", "example"})
+
+
+def is_nullable_30(node: dict[str, Any], is_30: bool) -> bool:
+    """A 3.0 `nullable: true` that `normalize_schema` cannot fold into `type`."""
+    return is_30 and node.get("nullable") is True and "type" not in node
+
 
 def normalize_schema(node: dict[str, Any], is_30: bool) -> dict[str, Any]:
-    if not is_30:
-        return node
-    keys = node.keys()
-    if not ({"nullable", "exclusiveMinimum", "exclusiveMaximum", "example"} & keys):
+    if not is_30 or _KEYS_30.isdisjoint(node):
         return node
     out = dict(node)
-    if out.pop("nullable", False) is True:
-        t = out.get("type")
-        if isinstance(t, str):
-            out["type"] = [t, "null"]
-            if "enum" in out and None not in out["enum"]:
-                out["enum"] = [*out["enum"], None]
-        elif t is None:
-            # `nullable` beside a composition or a bare $ref-like allOf: add a null member.
-            out = {"anyOf": [_without(out, "description", "default", "examples", "example"), {"type": "null"}]}
-            for k in ("description", "default", "readOnly", "writeOnly", "deprecated"):
-                if k in node:
-                    out[k] = node[k]
+    if out.pop("nullable", False) is True and isinstance(out.get("type"), str):
+        out["type"] = [out["type"], "null"]
+        if isinstance(out.get("enum"), list) and None not in out["enum"]:
+            out["enum"] = [*out["enum"], None]
     for bound, flag in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
         if isinstance(out.get(flag), bool):
             if out.pop(flag) and bound in out:
@@ -39,7 +39,3 @@ def normalize_schema(node: dict[str, Any], is_30: bool) -> dict[str, Any]:
         example = out.pop("example")
         out.setdefault("examples", [example])
     return out
-
-
-def _without(node: dict[str, Any], *keys: str) -> dict[str, Any]:
-    return {k: v for k, v in node.items() if k not in keys and k != "nullable"}

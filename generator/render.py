@@ -9,6 +9,7 @@ Identifiers come from `generator.naming` and are valid by construction.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -40,19 +41,27 @@ def py_literal(value: Any) -> str:
     return repr(str(value))
 
 
+_ESCAPED = re.compile(r"[^\n -~]")  # anything but a newline and printable ASCII
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    ch = match.group()
+    if ch.isprintable() and ch not in "\u2028\u2029":
+        return ch
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def _escape_doc(text: str) -> str:
-    out = []
-    for ch in text.replace("\r\n", "\n").replace("\r", "\n"):
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n" or ch == "\t" or (ch.isprintable() and ch not in "\u2028\u2029"):
-            out.append(ch)
-        else:
-            code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-    escaped = "".join(out).replace('"""', '\\"\\"\\"')
-    lines = [line.rstrip() for line in escaped.strip().split("\n")]
-    return "\n".join(lines)
+    """Text for the inside of a triple-quoted string: escapes, no closing quotes, no trailing spaces."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\\", "\\\\")
+    one_line = text.replace("\n", "")
+    if not (one_line.isascii() and one_line.isprintable()):
+        text = _ESCAPED.sub(_escape_char, text)
+    body = "\n".join(line.rstrip() for line in text.strip().split("\n"))
+    if '"""' in body or body.endswith('"'):
+        body = body.replace('"', '\\"')
+    return body
 
 
 def docstring(text: str | None, indent: int = 4) -> str:
@@ -60,11 +69,10 @@ def docstring(text: str | None, indent: int = 4) -> str:
     if not text or not text.strip():
         return ""
     body = _escape_doc(text)
-    if body.endswith('"'):
-        body += " "
     pad = " " * indent
-    body = ("\n" + pad).join(body.split("\n")).replace("\n" + pad + "\n", "\n\n")
-    if "\n" in body:
+    first, *rest = body.split("\n")
+    body = "\n".join([first] + [pad + line if line else "" for line in rest])
+    if rest:
         return f'"""{body}\n{pad}"""'
     return f'"""{body}"""'
 
@@ -93,7 +101,16 @@ class TypeNames:
         if isinstance(t, ir.Const):
             return f"Literal[{py_literal(t.value)}]"
         if isinstance(t, ir.UnionOf):
-            return "Union[" + ", ".join(self.annotation(m) for m in t.members) + "]"
+            # Literal members are written as one Literal, where the first of them stands.
+            literals = [py_literal(m.value) for m in t.members if isinstance(m, ir.Const)]
+            parts: list[str] = []
+            for m in t.members:
+                if not isinstance(m, ir.Const):
+                    parts.append(self.annotation(m))
+                elif literals:
+                    parts.append(f"Literal[{', '.join(literals)}]")
+                    literals = []
+            return parts[0] if len(parts) == 1 else "Union[" + ", ".join(parts) + "]"
         if isinstance(t, ir.Nullable):
             inner = self.annotation(t.inner)
             return inner if inner == "object" else f"Optional[{inner}]"
@@ -115,8 +132,14 @@ class TypeNames:
         t = f.type.inner if isinstance(f.type, ir.Nullable) else f.type
         return self.annotation(t)
 
+    @staticmethod
+    def in_model_required(f: ir.FieldDef) -> bool:
+        """Whether a model requires the field. OpenAPI: a required writeOnly property is
+        required in requests only; a response never carries it, so models never require it."""
+        return f.required and not f.write_only
+
     def field_annotation(self, f: ir.FieldDef) -> str:
-        if f.required:
+        if self.in_model_required(f):
             return self.annotation(f.type)
         inner = self.value_type(f)
         return inner if inner == "object" else f"Optional[{inner}]"
@@ -128,9 +151,52 @@ class TypeNames:
 
     def field_default(self, f: ir.FieldDef) -> str:
         alias = f", alias={py_literal(f.wire_name)}" if f.wire_name != f.py_name else ""
-        if f.required:
+        if self.in_model_required(f):
             return f" = Field(alias={py_literal(f.wire_name)})" if alias else ""
         return f" = Field(default=None{alias})" if alias else " = None"
+
+
+# Where the names a types module may use come from, in import-sorted order of modules.
+_IMPORTED_FROM = {
+    "date": "datetime", "datetime": "datetime",
+    "Dict": "typing", "List": "typing", "Optional": "typing", "Union": "typing",
+    "Field": "pydantic",
+    "Annotated": "typing_extensions", "Literal": "typing_extensions", "Self": "typing_extensions",
+    "TypeAlias": "typing_extensions",
+    "JsonField": ".._models", "ModelBuilder": ".._models", "OpenEnum": ".._models", "SdkModel": ".._models",
+}
+_SECTIONS = (("datetime", "typing"), ("pydantic", "typing_extensions"), (".._models",))
+_STRING = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DIGITS = re.compile(r"(\d+)")
+LINE_LENGTH = 100  # as in ruff_generated.toml
+
+
+def _names_in(code: str) -> set[str]:
+    """Identifiers in generated code (string literals left out)."""
+    return set(_NAME.findall(_STRING.sub("", code)))
+
+
+def _natural(text: str) -> list[str | int]:
+    """Sort key of isort (ruff): case-insensitive, numbers by value (`Foo9` < `Foo10`)."""
+    parts: list[str | int] = []
+    for i, part in enumerate(_DIGITS.split(text.lower())):
+        parts.append(int(part) if i % 2 else part)
+    return parts
+
+
+def _name_key(name: str) -> tuple[int, list[str | int]]:
+    """isort's order by type: CONSTANTS, then Classes, then everything else."""
+    kind = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
+    return kind, _natural(name)
+
+
+def _from_import(module: str, names: set[str] | tuple[str, ...]) -> str:
+    ordered = sorted(names, key=_name_key)
+    line = f"from {module} import {', '.join(ordered)}"
+    if len(line) <= LINE_LENGTH:
+        return line
+    return f"from {module} import (\n" + "".join(f"    {n},\n" for n in ordered) + ")"
 
 
 def walk_named(t: ir.TypeRef) -> Iterator[str]:
@@ -146,6 +212,42 @@ def walk_named(t: ir.TypeRef) -> Iterator[str]:
             yield from walk_named(m)
     elif isinstance(t, (ir.Nullable, ir.Constrained)):
         yield from walk_named(t.inner)
+
+
+def reexports(exports: list[tuple[str, str]], indent: int = 4) -> str:
+    """`from .module import Name as Name` for each (name, module), sorted as isort sorts them."""
+    pad = " " * indent
+    lines = []
+    for name, mod in sorted(exports, key=lambda e: (_natural(e[1]), _name_key(e[0]))):
+        line = f"{pad}from .{mod} import {name} as {name}"
+        if len(line) > LINE_LENGTH:
+            line = f"{pad}from .{mod} import (\n{pad}    {name} as {name},\n{pad})"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def types_imports(module: ir.TypesModule, names: TypeNames) -> str:
+    """The import block of a types module: exactly what its code uses, sorted as isort sorts it."""
+    used: set[str] = set()
+    for d in module.definitions:
+        if isinstance(d, ir.EnumDef):
+            used.add("OpenEnum")
+        elif isinstance(d, ir.ModelDef):
+            used |= {"SdkModel", "ModelBuilder"} | ({"JsonField", "Self"} if d.fields else set())
+            for f in d.fields:
+                code = (names.field_annotation(f), names.field_default(f), names.value_type(f), names.setter_type(f))
+                used |= _names_in(" ".join(code))
+            if d.extra_type is not None:
+                used |= {"Dict", "Field"} | _names_in(names.annotation(d.extra_type))
+        else:
+            used |= {"TypeAlias"} | _names_in(names.annotation(d.type))
+    sections = [
+        [_from_import(source, taken) for source in sources if (taken := {n for n in used if _IMPORTED_FROM.get(n) == source})]
+        for sources in _SECTIONS
+    ]
+    siblings = sorted(module.imports, key=lambda item: _natural(item[0]))
+    sections[-1] += [_from_import(f".{mod}", imported) for mod, imported in siblings]
+    return "\n\n".join("\n".join(lines) for lines in sections if lines)
 
 
 def make_environment() -> jinja2.Environment:
@@ -168,6 +270,8 @@ def make_environment() -> jinja2.Environment:
         value_type=names.value_type,
         setter_type=names.setter_type,
     )
+    env.globals["types_imports"] = lambda module: types_imports(module, names)
+    env.globals["reexports"] = reexports
     env.tests.update(
         model=lambda d: isinstance(d, ir.ModelDef),
         enum=lambda d: isinstance(d, ir.EnumDef),

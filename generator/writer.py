@@ -29,10 +29,10 @@ def read_manifest(out: Path) -> set[str] | None:
 
 
 def _write_files(root: Path, files: dict[str, bytes]) -> None:
+    for folder in sorted({(root / rel).parent for rel in files}):
+        folder.mkdir(parents=True, exist_ok=True)
     for rel, content in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        (root / rel).write_bytes(content)
 
 
 def _read_tree(root: Path, rels: list[str]) -> dict[str, bytes]:

@@ -7,13 +7,15 @@ a field that fails is kept raw and recorded, a nested object is rebuilt the
 same way, and unknown fields are kept. The typed attribute of a bad field
 then raises `InvalidDataError`; its raw accessor (`model._field()`) returns a
 `JsonField` that never raises.
+
+Validation is pydantic's strict JSON mode throughout (see `_validate`): a value
+of the wrong JSON type is reported, never silently converted.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date, datetime
 from enum import Enum
 from functools import lru_cache
 from typing import (
@@ -48,6 +50,13 @@ T = TypeVar("T")
 M = TypeVar("M", bound="SdkModel")
 
 _BAD = "_sdk_bad"  # key in __pydantic_private__ holding the bad fields of a model
+
+# Parsing matches JSON keys against wire names (aliases) only: a key that happens
+# to equal a field's Python name (`pipeline_id` for `pipelineId`) is an unknown
+# property, kept as such, so `to_dict()` gives back exactly what was received.
+# (pydantic >= 2.11; older versions also accept Python names.)
+_PYDANTIC = tuple(int(part) for part in pydantic.VERSION.split(".")[:2])
+_BY_ALIAS_ONLY: dict[str, Any] = {"by_alias": True, "by_name": False} if _PYDANTIC >= (2, 11) else {}
 
 
 class InvalidDataError(ValueError):
@@ -97,7 +106,8 @@ class _Bad:
         return f"{self.path}: expected {self.expected}, received {shown} ({self.reason})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Bad) and (self.path, self.raw) == (other.path, other.raw)
+        # Where the model sits (the path) is not part of its value.
+        return isinstance(other, _Bad) and self.raw == other.raw
 
     def __repr__(self) -> str:
         return f"Invalid({'<missing>' if self.raw is _MISSING else repr(self.raw)})"
@@ -141,7 +151,7 @@ class JsonField(Generic[T]):
         if self._raw is _MISSING:
             if self._state == "missing":
                 return None
-            self._raw = pydantic_core.to_jsonable_python(self._value, by_alias=True)
+            self._raw = _to_json(self._value)
         return self._raw
 
     def __repr__(self) -> str:
@@ -165,8 +175,11 @@ class OpenEnum(Enum):
     @classmethod
     def _missing_(cls, value: object) -> Any:
         member_type: Any = getattr(cls, "_member_type_", object)
-        if member_type is object or isinstance(value, bool) or not isinstance(value, member_type):
+        accepted = (int, float) if member_type is float else member_type  # JSON `2` is a number too
+        if member_type is object or isinstance(value, bool) or not isinstance(value, accepted):
             return None
+        if member_type is float:
+            value = float(value)  # type: ignore[arg-type]
         cache = _UNKNOWN_MEMBERS.setdefault(cls, {})
         pseudo = cache.get(value)
         if pseudo is None:
@@ -204,6 +217,30 @@ def _adapter(tp: Any) -> TypeAdapter[Any]:
     return TypeAdapter(tp)
 
 
+def _validate(tp: Any, value: Any) -> Any:
+    """Validate decoded JSON as `tp`, exactly as JSON text is validated.
+
+    Validation is pydantic's strict JSON mode: a value of the wrong JSON type is
+    never converted (`"12"` is not an integer, `1` is not a boolean, `0` is not a
+    date-time), so it is reported as bad and kept as received, and `to_dict()`
+    gives back what came. Date-times, dates and enums still parse from strings.
+    """
+    # A model validates through its own validator (which also completes the class,
+    # resolving the annotations `_lenient` reads); anything else through an adapter.
+    validator: Any = tp if isinstance(tp, type) and issubclass(tp, SdkModel) else None
+    try:
+        encoded = pydantic_core.to_json(value)
+    except pydantic_core.PydanticSerializationError:
+        # Not encodable as JSON text (a lone surrogate in a string): validate the Python
+        # data strictly instead; a date-time or enum given as such a string is then bad.
+        if validator is not None:
+            return validator.model_validate(value, strict=True, **_BY_ALIAS_ONLY)
+        return _adapter(tp).validate_python(value, strict=True, **_BY_ALIAS_ONLY)
+    if validator is not None:
+        return validator.model_validate_json(encoded, strict=True, **_BY_ALIAS_ONLY)
+    return _adapter(tp).validate_json(encoded, strict=True, **_BY_ALIAS_ONLY)
+
+
 def _first_error(exc: ValidationError) -> str:
     err = exc.errors(include_url=False)[0]
     return str(err.get("msg", "invalid"))
@@ -216,7 +253,7 @@ def _coerce(tp: Any, value: Any, path: str) -> tuple[bool, Any, list[_Bad]]:
     either validates or is reported as one bad value.
     """
     try:
-        return True, _adapter(tp).validate_python(value), []
+        return True, _validate(tp, value), []
     except ValidationError as exc:
         reason = _first_error(exc)
     origin = get_origin(tp)
@@ -264,7 +301,14 @@ def _coerce(tp: Any, value: Any, path: str) -> tuple[bool, Any, list[_Bad]]:
     return False, value, [_Bad(path, _describe_type(tp), value, reason)]
 
 
-def _dump(value: Any) -> Any:
+def _to_json(value: Any) -> Any:
+    """Python data as JSON data; models as `to_dict()` gives them (unset fields left out)."""
+    if isinstance(value, SdkModel):
+        return value.to_dict()
+    if isinstance(value, (list, tuple)):
+        return [_to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _to_json(v) for k, v in value.items()}
     return pydantic_core.to_jsonable_python(value, by_alias=True)
 
 
@@ -303,7 +347,7 @@ class SdkModel(pydantic.BaseModel):
         """Build an instance field by field from decoded JSON; never raises."""
         path = path or cls.__name__
         try:
-            return cls.model_validate(data)
+            return _validate(cls, data)
         except ValidationError:
             pass
         fields = cls.model_fields
@@ -315,13 +359,16 @@ class SdkModel(pydantic.BaseModel):
         for key, raw in data.items():
             name = wire_map.get(key)
             if name is None:
-                if key in fields and key not in wire_map:  # set by attribute name
+                by_name = not _BY_ALIAS_ONLY and key in fields  # pydantic < 2.11 matches names too
+                if by_name:
                     name = key
                 else:
                     extras[key] = raw
                     if extra_tp is not None:
-                        ok, _, problems = _coerce(extra_tp, raw, f"{path}.{key}")
-                        if not ok:
+                        ok, value, problems = _coerce(extra_tp, raw, f"{path}.{key}")
+                        if ok:
+                            extras[key] = value  # a nested model keeps its own bad fields
+                        else:
                             bad[key] = problems[0]
                     continue
             info = fields[name]
@@ -447,6 +494,8 @@ def _collect_bad(value: Any, seen: set[int] | None = None) -> list[_Bad]:
         out.extend(value._own_bad().values())
         for item in value.__dict__.values():
             out.extend(_collect_bad(item, seen))
+        for item in (value.__pydantic_extra__ or {}).values():
+            out.extend(_collect_bad(item, seen))
     elif isinstance(value, list):
         for item in value:
             out.extend(_collect_bad(item, seen))
@@ -457,6 +506,11 @@ def _collect_bad(value: Any, seen: set[int] | None = None) -> list[_Bad]:
 
 
 def _strict_error(tp: Any, exc: ValidationError, data: Any) -> InvalidDataError:
+    """The error strict mode raises: every bad field, described as lenient mode describes it."""
+    if data is not _MISSING:
+        problems = _collect_bad(_coerce_top(tp, data))
+        if problems:
+            return InvalidDataError(problems)
     err = exc.errors(include_url=False)[0]
     loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.get("loc", ()))
     name = getattr(tp, "__name__", "value")
@@ -470,22 +524,23 @@ def parse_json(tp: type[T] | Any, data: str | bytes, *, strict: bool = False) ->
     """Parse JSON text as `tp` (a model, `list[Model]`, any type). Lenient unless `strict`."""
     adapter = _adapter(tp)
     try:
-        return adapter.validate_json(data)
+        return adapter.validate_json(data, strict=True, **_BY_ALIAS_ONLY)
     except ValidationError as exc:
-        if strict:
-            raise _strict_error(tp, exc, data) from None
         try:
             decoded = json.loads(data)
         except ValueError:
+            if strict:
+                raise _strict_error(tp, exc, _MISSING) from None
             raise  # not JSON at all: nothing to be lenient about
+        if strict:
+            raise _strict_error(tp, exc, decoded) from None
     return cast(T, _coerce_top(tp, decoded))
 
 
 def parse_python(tp: type[T] | Any, data: Any, *, strict: bool = False) -> T:
     """Like `parse_json`, for already-decoded JSON."""
-    adapter = _adapter(tp)
     try:
-        return adapter.validate_python(data)
+        return _validate(tp, data)
     except ValidationError as exc:
         if strict:
             raise _strict_error(tp, exc, data) from None
@@ -535,6 +590,4 @@ class ModelBuilder(Generic[M]):
         ]
         if missing:
             raise MissingFieldsError(self._model.__name__, missing)
-        return self._model._lenient(
-            {k: (_dump(v) if isinstance(v, (SdkModel, datetime, date, Enum)) else v) for k, v in self._values.items()}
-        )
+        return self._model._lenient({k: _to_json(v) for k, v in self._values.items()})

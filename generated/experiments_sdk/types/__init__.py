@@ -34,22 +34,10 @@ if TYPE_CHECKING:
         InsertExperimentEventContext as InsertExperimentEventContext,
     )
     from .insert_experiment_event import (
-        InsertExperimentEventContext2 as InsertExperimentEventContext2,
-    )
-    from .insert_experiment_event import (
         InsertExperimentEventMetrics as InsertExperimentEventMetrics,
     )
     from .insert_experiment_event import (
-        InsertExperimentEventMetrics2 as InsertExperimentEventMetrics2,
-    )
-    from .insert_experiment_event import (
         InsertExperimentEventSpanAttributes as InsertExperimentEventSpanAttributes,
-    )
-    from .insert_experiment_event import (
-        InsertExperimentEventSpanAttributes2 as InsertExperimentEventSpanAttributes2,
-    )
-    from .insert_experiment_event import (
-        InsertExperimentEventSpanAttributes2Type as InsertExperimentEventSpanAttributes2Type,
     )
     from .insert_experiment_event import (
         InsertExperimentEventSpanAttributesType as InsertExperimentEventSpanAttributesType,
@@ -75,12 +63,8 @@ _MODULE_OF: dict[str, str] = {
     "InsertEventsResponse": "insert_events_response",
     "InsertExperimentEvent": "insert_experiment_event",
     "InsertExperimentEventContext": "insert_experiment_event",
-    "InsertExperimentEventContext2": "insert_experiment_event",
     "InsertExperimentEventMetrics": "insert_experiment_event",
-    "InsertExperimentEventMetrics2": "insert_experiment_event",
     "InsertExperimentEventSpanAttributes": "insert_experiment_event",
-    "InsertExperimentEventSpanAttributes2": "insert_experiment_event",
-    "InsertExperimentEventSpanAttributes2Type": "insert_experiment_event",
     "InsertExperimentEventSpanAttributesType": "insert_experiment_event",
     "UpdateExperimentRequest": "update_experiment_request",
 }
@@ -104,12 +88,8 @@ __all__ = [
     "InsertEventsResponse",
     "InsertExperimentEvent",
     "InsertExperimentEventContext",
-    "InsertExperimentEventContext2",
     "InsertExperimentEventMetrics",
-    "InsertExperimentEventMetrics2",
     "InsertExperimentEventSpanAttributes",
-    "InsertExperimentEventSpanAttributes2",
-    "InsertExperimentEventSpanAttributes2Type",
     "InsertExperimentEventSpanAttributesType",
     "UpdateExperimentRequest",
 ]

@@ -54,5 +54,3 @@ class CreateExperimentRequest(SdkModel):
 
         def metadata(self, value: Optional[Dict[str, object]]) -> Self:
             return self._set("metadata", value)
-
-        pass

@@ -41,5 +41,3 @@ class DeletedExperiment(SdkModel):
 
         def deleted(self, value: Literal[True]) -> Self:
             return self._set("deleted", value)
-
-        pass

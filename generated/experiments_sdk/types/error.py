@@ -35,8 +35,6 @@ class Error(SdkModel):
         def error(self, value: ErrorError) -> Self:
             return self._set("error", value)
 
-        pass
-
 
 class ErrorError(SdkModel):
     """What went wrong."""
@@ -78,5 +76,3 @@ class ErrorError(SdkModel):
 
         def code(self, value: Optional[str]) -> Self:
             return self._set("code", value)
-
-        pass

@@ -96,5 +96,3 @@ class Experiment(SdkModel):
 
         def updated_at(self, value: datetime) -> Self:
             return self._set("updated_at", value)
-
-        pass

@@ -231,8 +231,6 @@ class ExperimentEvent(SdkModel):
         def origin(self, value: ExperimentEventOrigin) -> Self:
             return self._set("origin", value)
 
-        pass
-
 
 class ExperimentEventContext(SdkModel):
     """Where in the caller's code the event was logged."""
@@ -274,8 +272,6 @@ class ExperimentEventContext(SdkModel):
 
         def caller_lineno(self, value: int) -> Self:
             return self._set("caller_lineno", value)
-
-        pass
 
 
 class ExperimentEventMetrics(SdkModel):
@@ -341,8 +337,6 @@ class ExperimentEventMetrics(SdkModel):
         def tokens(self, value: int) -> Self:
             return self._set("tokens", value)
 
-        pass
-
 
 class ExperimentEventOrigin(SdkModel):
     """Pointer to the record (for example a dataset row) this event was derived from."""
@@ -405,8 +399,6 @@ class ExperimentEventOrigin(SdkModel):
         def created(self, value: datetime) -> Self:
             return self._set("created", value)
 
-        pass
-
 
 class ExperimentEventSpanAttributes(SdkModel):
     """Descriptive attributes of the span, used for display."""
@@ -438,8 +430,6 @@ class ExperimentEventSpanAttributes(SdkModel):
 
         def type(self, value: ExperimentEventSpanAttributesType) -> Self:
             return self._set("type", value)
-
-        pass
 
 
 class ExperimentEventSpanAttributesType(str, OpenEnum):

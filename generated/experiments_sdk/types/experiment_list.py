@@ -44,5 +44,3 @@ class ExperimentList(SdkModel):
 
         def next_cursor(self, value: Optional[str]) -> Self:
             return self._set("next_cursor", value)
-
-        pass

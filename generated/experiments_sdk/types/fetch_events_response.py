@@ -44,5 +44,3 @@ class FetchEventsResponse(SdkModel):
 
         def cursor(self, value: Optional[str]) -> Self:
             return self._set("cursor", value)
-
-        pass

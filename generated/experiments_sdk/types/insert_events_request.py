@@ -34,5 +34,3 @@ class InsertEventsRequest(SdkModel):
     class Builder(ModelBuilder["InsertEventsRequest"]):
         def events(self, value: List[InsertExperimentEvent]) -> Self:
             return self._set("events", value)
-
-        pass

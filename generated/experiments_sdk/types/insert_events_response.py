@@ -33,5 +33,3 @@ class InsertEventsResponse(SdkModel):
     class Builder(ModelBuilder["InsertEventsResponse"]):
         def row_ids(self, value: List[str]) -> Self:
             return self._set("row_ids", value)
-
-        pass

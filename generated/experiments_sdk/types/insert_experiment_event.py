@@ -13,12 +13,8 @@ from .._models import JsonField, ModelBuilder, OpenEnum, SdkModel
 __all__ = [
     "InsertExperimentEvent",
     "InsertExperimentEventContext",
-    "InsertExperimentEventContext2",
     "InsertExperimentEventMetrics",
-    "InsertExperimentEventMetrics2",
     "InsertExperimentEventSpanAttributes",
-    "InsertExperimentEventSpanAttributes2",
-    "InsertExperimentEventSpanAttributes2Type",
     "InsertExperimentEventSpanAttributesType",
 ]
 
@@ -50,13 +46,13 @@ class InsertExperimentEvent(SdkModel):
     tags: Optional[List[str]] = None
     """Labels to attach to the event."""
 
-    metrics: Optional[InsertExperimentEventMetrics2] = None
+    metrics: Optional[InsertExperimentEventMetrics] = None
     """Numeric measurements of the span, such as timing and token counts."""
 
-    context: Optional[InsertExperimentEventContext2] = None
+    context: Optional[InsertExperimentEventContext] = None
     """Where in the caller's code the event is being logged."""
 
-    span_attributes: Optional[InsertExperimentEventSpanAttributes2] = None
+    span_attributes: Optional[InsertExperimentEventSpanAttributes] = None
     """Descriptive attributes of the span, used for display."""
 
     span_id: Optional[str] = None
@@ -109,15 +105,15 @@ class InsertExperimentEvent(SdkModel):
         """`tags` as received, without raising."""
         return self._json_field("tags")
 
-    def _metrics(self) -> JsonField[InsertExperimentEventMetrics2]:
+    def _metrics(self) -> JsonField[InsertExperimentEventMetrics]:
         """`metrics` as received, without raising."""
         return self._json_field("metrics")
 
-    def _context(self) -> JsonField[InsertExperimentEventContext2]:
+    def _context(self) -> JsonField[InsertExperimentEventContext]:
         """`context` as received, without raising."""
         return self._json_field("context")
 
-    def _span_attributes(self) -> JsonField[InsertExperimentEventSpanAttributes2]:
+    def _span_attributes(self) -> JsonField[InsertExperimentEventSpanAttributes]:
         """`span_attributes` as received, without raising."""
         return self._json_field("span_attributes")
 
@@ -177,13 +173,13 @@ class InsertExperimentEvent(SdkModel):
         def tags(self, value: List[str]) -> Self:
             return self._set("tags", value)
 
-        def metrics(self, value: InsertExperimentEventMetrics2) -> Self:
+        def metrics(self, value: InsertExperimentEventMetrics) -> Self:
             return self._set("metrics", value)
 
-        def context(self, value: InsertExperimentEventContext2) -> Self:
+        def context(self, value: InsertExperimentEventContext) -> Self:
             return self._set("context", value)
 
-        def span_attributes(self, value: InsertExperimentEventSpanAttributes2) -> Self:
+        def span_attributes(self, value: InsertExperimentEventSpanAttributes) -> Self:
             return self._set("span_attributes", value)
 
         def span_id(self, value: str) -> Self:
@@ -203,8 +199,6 @@ class InsertExperimentEvent(SdkModel):
 
         def parent_id(self, value: str) -> Self:
             return self._set("parent_id", value)
-
-        pass
 
 
 class InsertExperimentEventContext(SdkModel):
@@ -247,52 +241,6 @@ class InsertExperimentEventContext(SdkModel):
 
         def caller_lineno(self, value: int) -> Self:
             return self._set("caller_lineno", value)
-
-        pass
-
-
-class InsertExperimentEventContext2(SdkModel):
-    """Where in the caller's code the event is being logged."""
-
-    caller_functionname: Optional[str] = None
-    """Name of the logging function."""
-
-    caller_filename: Optional[str] = None
-    """Source file of the logging call."""
-
-    caller_lineno: Optional[int] = None
-    """Line number of the logging call."""
-
-    def _caller_functionname(self) -> JsonField[str]:
-        """`caller_functionname` as received, without raising."""
-        return self._json_field("caller_functionname")
-
-    def _caller_filename(self) -> JsonField[str]:
-        """`caller_filename` as received, without raising."""
-        return self._json_field("caller_filename")
-
-    def _caller_lineno(self) -> JsonField[int]:
-        """`caller_lineno` as received, without raising."""
-        return self._json_field("caller_lineno")
-
-    @classmethod
-    def builder(cls) -> InsertExperimentEventContext2.Builder:
-        return cls.Builder(cls)
-
-    def to_builder(self) -> InsertExperimentEventContext2.Builder:
-        return self.Builder(type(self), self)
-
-    class Builder(ModelBuilder["InsertExperimentEventContext2"]):
-        def caller_functionname(self, value: str) -> Self:
-            return self._set("caller_functionname", value)
-
-        def caller_filename(self, value: str) -> Self:
-            return self._set("caller_filename", value)
-
-        def caller_lineno(self, value: int) -> Self:
-            return self._set("caller_lineno", value)
-
-        pass
 
 
 class InsertExperimentEventMetrics(SdkModel):
@@ -358,74 +306,6 @@ class InsertExperimentEventMetrics(SdkModel):
         def tokens(self, value: int) -> Self:
             return self._set("tokens", value)
 
-        pass
-
-
-class InsertExperimentEventMetrics2(SdkModel):
-    """Numeric measurements of the span, such as timing and token counts."""
-
-    start: Optional[float] = None
-    """Unix time in seconds when the span began."""
-
-    end: Optional[float] = None
-    """Unix time in seconds when the span finished."""
-
-    prompt_tokens: Optional[int] = None
-    """Tokens sent to the model."""
-
-    completion_tokens: Optional[int] = None
-    """Tokens the model produced."""
-
-    tokens: Optional[int] = None
-    """Prompt and completion tokens together."""
-
-    __pydantic_extra__: Dict[str, float] = Field(init=False)  # pyright: ignore[reportIncompatibleVariableOverride]
-
-    def _start(self) -> JsonField[float]:
-        """`start` as received, without raising."""
-        return self._json_field("start")
-
-    def _end(self) -> JsonField[float]:
-        """`end` as received, without raising."""
-        return self._json_field("end")
-
-    def _prompt_tokens(self) -> JsonField[int]:
-        """`prompt_tokens` as received, without raising."""
-        return self._json_field("prompt_tokens")
-
-    def _completion_tokens(self) -> JsonField[int]:
-        """`completion_tokens` as received, without raising."""
-        return self._json_field("completion_tokens")
-
-    def _tokens(self) -> JsonField[int]:
-        """`tokens` as received, without raising."""
-        return self._json_field("tokens")
-
-    @classmethod
-    def builder(cls) -> InsertExperimentEventMetrics2.Builder:
-        return cls.Builder(cls)
-
-    def to_builder(self) -> InsertExperimentEventMetrics2.Builder:
-        return self.Builder(type(self), self)
-
-    class Builder(ModelBuilder["InsertExperimentEventMetrics2"]):
-        def start(self, value: float) -> Self:
-            return self._set("start", value)
-
-        def end(self, value: float) -> Self:
-            return self._set("end", value)
-
-        def prompt_tokens(self, value: int) -> Self:
-            return self._set("prompt_tokens", value)
-
-        def completion_tokens(self, value: int) -> Self:
-            return self._set("completion_tokens", value)
-
-        def tokens(self, value: int) -> Self:
-            return self._set("tokens", value)
-
-        pass
-
 
 class InsertExperimentEventSpanAttributes(SdkModel):
     """Descriptive attributes of the span, used for display."""
@@ -457,53 +337,6 @@ class InsertExperimentEventSpanAttributes(SdkModel):
 
         def type(self, value: InsertExperimentEventSpanAttributesType) -> Self:
             return self._set("type", value)
-
-        pass
-
-
-class InsertExperimentEventSpanAttributes2(SdkModel):
-    """Descriptive attributes of the span, used for display."""
-
-    name: Optional[str] = None
-    """Display name of the span."""
-
-    type: Optional[InsertExperimentEventSpanAttributes2Type] = None
-    """Kind of work the span represents."""
-
-    def _name(self) -> JsonField[str]:
-        """`name` as received, without raising."""
-        return self._json_field("name")
-
-    def _type(self) -> JsonField[InsertExperimentEventSpanAttributes2Type]:
-        """`type` as received, without raising."""
-        return self._json_field("type")
-
-    @classmethod
-    def builder(cls) -> InsertExperimentEventSpanAttributes2.Builder:
-        return cls.Builder(cls)
-
-    def to_builder(self) -> InsertExperimentEventSpanAttributes2.Builder:
-        return self.Builder(type(self), self)
-
-    class Builder(ModelBuilder["InsertExperimentEventSpanAttributes2"]):
-        def name(self, value: str) -> Self:
-            return self._set("name", value)
-
-        def type(self, value: InsertExperimentEventSpanAttributes2Type) -> Self:
-            return self._set("type", value)
-
-        pass
-
-
-class InsertExperimentEventSpanAttributes2Type(str, OpenEnum):
-    """Kind of work the span represents."""
-
-    LLM = "llm"
-    SCORE = "score"
-    FUNCTION = "function"
-    EVAL = "eval"
-    TASK = "task"
-    TOOL = "tool"
 
 
 class InsertExperimentEventSpanAttributesType(str, OpenEnum):

@@ -54,5 +54,3 @@ class UpdateExperimentRequest(SdkModel):
 
         def status(self, value: ExperimentStatus) -> Self:
             return self._set("status", value)
-
-        pass

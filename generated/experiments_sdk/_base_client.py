@@ -1,0 +1,604 @@
+"""The HTTP machinery behind the generated clients (sync and async, on httpx).
+
+Retries: connection errors, timeouts, 408, 409, 429 and 5xx are retried
+(`max_retries`, default 2) with exponential backoff and jitter (0.5 s doubling,
+capped at 8 s); `retry-after-ms` / `Retry-After` (seconds or an HTTP date) are
+honoured up to 60 s; a server's `x-should-retry: true|false` decides first.
+Every try carries `x-sdk-retry-count`; non-GET calls carry one
+`Idempotency-Key` for all their tries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import logging
+import os
+import platform
+import random
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import IO, Any, Optional, TypeVar, Union
+from urllib.parse import quote
+
+import httpx
+import pydantic_core
+
+from ._exceptions import APIConnectionError, APITimeoutError, status_error
+from ._models import SdkModel
+from ._pagination import AsyncPage, AsyncPaginator, PageSpec, SyncPage
+from ._response import RESPONSE_MODE, APIResponse, AsyncAPIResponse, ParseSpec, parse_content
+
+__all__ = [
+    "NOT_GIVEN",
+    "NotGiven",
+    "RequestOptions",
+    "SdkInfo",
+    "SyncAPIClient",
+    "AsyncAPIClient",
+    "SyncAPIResource",
+    "AsyncAPIResource",
+    "path_template",
+    "FileTypes",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_MAX_RETRIES",
+]
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = httpx.Timeout(timeout=60.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+MAX_RETRY_AFTER = 60.0
+RETRY_COUNT_HEADER = "x-sdk-retry-count"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+class NotGiven:
+    """An argument that was not passed (as opposed to `None`, which sends `null`)."""
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+Timeout = Union[float, httpx.Timeout, None]
+FileContent = Union[bytes, IO[bytes]]
+FileTypes = Union[
+    FileContent, tuple[Optional[str], FileContent], tuple[Optional[str], FileContent, Optional[str]]
+]
+Headers = Mapping[str, Union[str, NotGiven]]
+Query = Mapping[str, object]
+Body = object
+
+
+@dataclass(frozen=True)
+class SdkInfo:
+    """Facts about the generated SDK the runtime needs (set by the generated client)."""
+
+    package: str
+    version: str
+    api_key_env: str
+    base_url_env: str
+    log_env: str
+    default_base_url: str
+    auth: str  # bearer | header | basic | none
+    auth_header: str | None
+    auth_required: bool
+
+
+@dataclass(frozen=True)
+class RequestOptions:
+    method: str
+    url: str
+    query: Mapping[str, object] | None = None
+    headers: Mapping[str, object] | None = None
+    json: object = NOT_GIVEN
+    form: Mapping[str, object] | None = None
+    files: Mapping[str, object] | None = None
+    content: bytes | None = None
+    # Wire name -> (style, explode) for query parameters that are not form/explode.
+    query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
+    extra_headers: Headers | None = None
+    extra_query: Query | None = None
+    extra_body: Mapping[str, object] | None = None
+    timeout: Timeout | NotGiven = NOT_GIVEN
+
+
+def path_template(template: str, params: Mapping[str, object]) -> str:
+    """Fill `{name}` placeholders with URL-encoded values; an empty value is a ValueError."""
+    out = template
+    for name, value in params.items():
+        text = _param_text(value)
+        if text == "":
+            raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
+        out = out.replace("{" + name + "}", quote(text, safe=""))
+    return out
+
+
+def _param_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def to_jsonable(value: object) -> object:
+    """Arguments (models, enums, dates, builders' output) as JSON-ready data; NOT_GIVEN dropped."""
+    if isinstance(value, SdkModel):
+        return value.to_dict()
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items() if not isinstance(v, NotGiven)}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value.value if isinstance(value, Enum) else value
+    return pydantic_core.to_jsonable_python(value)
+
+
+def _encode_query(
+    query: Mapping[str, object], styles: Mapping[str, tuple[str, bool]]
+) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for key, value in query.items():
+        if isinstance(value, NotGiven):
+            continue
+        value = to_jsonable(value)
+        style, explode = styles.get(key, ("form", True))
+        if isinstance(value, list):
+            items = [_param_text(v) for v in value]
+            if explode and style == "form":
+                pairs.extend((key, v) for v in items)
+            else:
+                sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
+                pairs.append((key, sep.join(items)))
+        elif isinstance(value, dict):
+            if style == "deepObject":
+                pairs.extend((f"{key}[{k}]", _param_text(v)) for k, v in value.items())
+            elif explode:
+                pairs.extend((str(k), _param_text(v)) for k, v in value.items())
+            else:
+                pairs.append((key, ",".join(f"{k},{_param_text(v)}" for k, v in value.items())))
+        elif value is not None:
+            pairs.append((key, _param_text(value)))
+    return pairs
+
+
+def _platform_headers(info: SdkInfo) -> dict[str, str]:
+    return {
+        "User-Agent": f"{info.package}/{info.version} python/{platform.python_version()}",
+        "X-SDK-Lang": "python",
+        "X-SDK-Package-Version": info.version,
+        "X-SDK-OS": platform.system() or "unknown",
+        "X-SDK-Arch": platform.machine() or "unknown",
+        "X-SDK-Runtime": platform.python_implementation(),
+        "X-SDK-Runtime-Version": platform.python_version(),
+    }
+
+
+def _setup_logger(info: SdkInfo) -> logging.Logger:
+    logger = logging.getLogger(info.package)
+    level = os.environ.get(info.log_env, "").lower()
+    if level in ("debug", "info") and not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(
+            logging.Formatter("[%(asctime)s - %(name)s:%(lineno)d - %(levelname)s] %(message)s")
+        )
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG if level == "debug" else logging.INFO)
+    return logger
+
+
+def retry_after_seconds(headers: httpx.Headers) -> float | None:
+    """The server's requested delay, from `retry-after-ms` or `Retry-After`, if valid and ≤ 60 s."""
+    delay: float | None = None
+    ms = headers.get("retry-after-ms")
+    if ms is not None:
+        try:
+            delay = float(ms) / 1000
+        except ValueError:
+            delay = None
+    if delay is None:
+        after = headers.get("retry-after")
+        if after is not None:
+            try:
+                delay = float(after)
+            except ValueError:
+                parsed = email.utils.parsedate_tz(after)
+                if parsed is not None:
+                    delay = email.utils.mktime_tz(parsed) - time.time()
+    if delay is None or not (0 <= delay <= MAX_RETRY_AFTER):
+        return None
+    return delay
+
+
+def backoff_seconds(retries_taken: int, headers: httpx.Headers | None) -> float:
+    """How long to wait before try number `retries_taken + 1`."""
+    if headers is not None:
+        requested = retry_after_seconds(headers)
+        if requested is not None:
+            return requested
+    delay = min(INITIAL_RETRY_DELAY * (2.0**retries_taken), MAX_RETRY_DELAY)
+    return delay * (1 - 0.25 * random.random())
+
+
+def should_retry(response: httpx.Response) -> bool:
+    verdict = response.headers.get("x-should-retry")
+    if verdict == "true":
+        return True
+    if verdict == "false":
+        return False
+    return response.status_code in (408, 409, 429) or response.status_code >= 500
+
+
+class _BaseClient:
+    _info: SdkInfo
+
+    def __init__(
+        self,
+        *,
+        info: SdkInfo,
+        api_key: str | None,
+        base_url: str | httpx.URL | None,
+        timeout: Timeout | NotGiven,
+        max_retries: int,
+        default_headers: Mapping[str, str] | None,
+        default_query: Mapping[str, object] | None,
+        strict_response_validation: bool,
+    ) -> None:
+        self._info = info
+        if api_key is None:
+            api_key = os.environ.get(info.api_key_env) or None
+        if api_key is None and info.auth_required:
+            from ._exceptions import MissingCredentialsError
+
+            raise MissingCredentialsError(
+                f"No API key: pass api_key= to the client or set the {info.api_key_env} environment variable"
+            )
+        self.api_key = api_key
+        if base_url is None:
+            base_url = os.environ.get(info.base_url_env) or info.default_base_url
+        self.base_url = httpx.URL(str(base_url).rstrip("/") + "/")
+        self.timeout: Timeout = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
+        self.max_retries = max_retries
+        self.default_headers = dict(default_headers or {})
+        self.default_query = dict(default_query or {})
+        self.strict_response_validation = strict_response_validation
+        self._logger = _setup_logger(info)
+        self._platform = _platform_headers(info)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} base_url={str(self.base_url)!r}>"
+
+    def _options(self) -> dict[str, Any]:
+        """The constructor arguments that `copy()` / `with_options()` start from."""
+        return {
+            "api_key": self.api_key,
+            "base_url": self.base_url,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "default_headers": self.default_headers,
+            "default_query": self.default_query,
+            "strict_response_validation": self.strict_response_validation,
+        }
+
+    def _auth_headers(self) -> dict[str, str]:
+        key, info = self.api_key, self._info
+        if not key:
+            return {}
+        if info.auth == "bearer":
+            return {"Authorization": f"Bearer {key}"}
+        if info.auth == "basic":
+            return {"Authorization": f"Basic {key}"}
+        if info.auth == "header" and info.auth_header:
+            return {info.auth_header: key}
+        return {}
+
+    def _build_request(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        options: RequestOptions,
+        retries_taken: int,
+        idem_key: str | None,
+    ) -> httpx.Request:
+        # httpx.Headers: names are case-insensitive, so a user's `user-agent` replaces ours
+        # instead of being sent beside it (and `setdefault` below sees `idempotency-key`).
+        url = options.url
+        absolute = url.startswith(("http://", "https://"))
+        # Credentials go only to the API's own host (a Link `next` URL may point elsewhere).
+        same_origin = not absolute or httpx.URL(url).netloc == self.base_url.netloc
+        auth = self._auth_headers() if same_origin else {}
+        headers = httpx.Headers({**self._platform, "Accept": "application/json", **auth})
+        for k, v in self.default_headers.items():
+            headers[k] = v
+        for source in (options.headers, options.extra_headers):
+            for k, v in (source or {}).items():
+                if not isinstance(v, NotGiven) and v is not None:
+                    headers[k] = _param_text(to_jsonable(v))
+        headers[RETRY_COUNT_HEADER] = str(retries_taken)
+        if idem_key is not None:
+            headers.setdefault(IDEMPOTENCY_HEADER, idem_key)
+        query: dict[str, object] = {
+            **self.default_query,
+            **(options.query or {}),
+            **(options.extra_query or {}),
+        }
+        if not absolute:
+            url = str(self.base_url) + url.lstrip("/")
+        kwargs: dict[str, Any] = {}
+        body = options.json
+        if not isinstance(body, NotGiven) or options.extra_body:
+            data = to_jsonable(body) if not isinstance(body, NotGiven) else {}
+            if options.extra_body and isinstance(data, dict):
+                data = {**data, **to_jsonable(options.extra_body)}  # type: ignore[dict-item]
+            kwargs["content"] = json.dumps(data, separators=(",", ":")).encode()
+            headers.setdefault("Content-Type", "application/json")
+        elif options.form is not None and options.files is None:
+            kwargs["data"] = {
+                k: _param_text(to_jsonable(v))
+                for k, v in options.form.items()
+                if not isinstance(v, NotGiven)
+            }
+        elif options.files is not None:
+            # multipart: bytes, files and (name, content[, type]) tuples are parts with a file name
+            files, fields = {}, {}
+            for k, v in options.files.items():
+                if isinstance(v, NotGiven):
+                    continue
+                if isinstance(v, (bytes, tuple)) or hasattr(v, "read"):
+                    files[k] = v
+                else:
+                    value = to_jsonable(v)
+                    fields[k] = value if isinstance(value, str) else json.dumps(value)
+            kwargs["files"] = files or None
+            kwargs["data"] = fields
+        elif options.content is not None:
+            kwargs["content"] = options.content
+            headers.setdefault("Content-Type", "application/octet-stream")
+        timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
+        params = _encode_query(query, options.query_styles)
+        own_query = httpx.URL(url).params
+        if own_query:
+            # httpx replaces a URL's query with `params=`: keep the URL's own (a `Link: rel="next"`
+            # URL carries the page in it), letting the parameters given here win.
+            given = {k for k, _ in params}
+            params = [(k, v) for k, v in own_query.multi_items() if k not in given] + params
+        return http.build_request(
+            options.method.upper(),
+            url,
+            params=httpx.QueryParams(params),
+            headers=headers,
+            timeout=timeout,
+            **kwargs,
+        )
+
+    def _idempotency_key(self, options: RequestOptions) -> str | None:
+        return None if options.method.lower() == "get" else f"sdk-retry-{uuid.uuid4()}"
+
+    def _log_response(self, request: httpx.Request, response: httpx.Response) -> None:
+        self._logger.debug(
+            'HTTP Request: %s %s "%s %s"',
+            request.method,
+            request.url,
+            response.status_code,
+            response.reason_phrase,
+        )
+
+    def _error_body(self, response: httpx.Response) -> object:
+        try:
+            return json.loads(response.content) if response.content else None
+        except ValueError:
+            return response.text
+
+
+class SyncAPIClient(_BaseClient):
+    def __init__(self, *, http_client: httpx.Client | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(timeout=self.timeout, follow_redirects=True)
+
+    # -- lifecycle
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self: T) -> T:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- requests
+    def _send(self, options: RequestOptions, stream: bool) -> tuple[httpx.Response, int]:
+        idem_key = self._idempotency_key(options)
+        retries_taken = 0
+        while True:
+            request = self._build_request(self._http, options, retries_taken, idem_key)
+            try:
+                response = self._http.send(request, stream=stream)
+            except httpx.TimeoutException:
+                if retries_taken < self.max_retries:
+                    self._sleep_before_retry(request, retries_taken, None)
+                    retries_taken += 1
+                    continue
+                raise APITimeoutError(request=request) from None
+            except httpx.TransportError as exc:
+                if retries_taken < self.max_retries:
+                    self._sleep_before_retry(request, retries_taken, None)
+                    retries_taken += 1
+                    continue
+                raise APIConnectionError(
+                    request=request, message=f"Connection error: {type(exc).__name__}"
+                ) from None
+            self._log_response(request, response)
+            if response.status_code >= 400:
+                if should_retry(response) and retries_taken < self.max_retries:
+                    response.close()
+                    self._sleep_before_retry(request, retries_taken, response.headers)
+                    retries_taken += 1
+                    continue
+                response.read()
+                raise status_error(response, self._error_body(response))
+            return response, retries_taken
+
+    def _sleep_before_retry(
+        self, request: httpx.Request, retries_taken: int, headers: httpx.Headers | None
+    ) -> None:
+        delay = backoff_seconds(retries_taken, headers)
+        self._logger.info("Retrying %s %s in %.2f seconds", request.method, request.url, delay)
+        time.sleep(delay)
+
+    def request(self, cast_to: Any, options: RequestOptions, kind: str = "json") -> Any:
+        spec = ParseSpec(cast_to, kind, self.strict_response_validation)
+        return self._finish(spec, options)
+
+    def request_page(self, page: PageSpec, item_type: Any, options: RequestOptions) -> Any:
+        def make_page(response: httpx.Response, body: Any) -> SyncPage[Any]:
+            result: SyncPage[Any] = SyncPage(
+                spec=page,
+                item_type=item_type,
+                options=options,
+                response=response,
+                body=body,
+                strict=self.strict_response_validation,
+            )
+            result._client = self
+            return result
+
+        spec = ParseSpec(item_type, "json", self.strict_response_validation, page, make_page)
+        return self._finish(spec, options)
+
+    def _finish(self, spec: ParseSpec, options: RequestOptions) -> Any:
+        mode = RESPONSE_MODE.get()
+        if mode is not None:
+            RESPONSE_MODE.set(None)  # nested calls (next pages) parse normally
+        response, retries = self._send(options, stream=mode == "stream")
+        if mode == "stream":
+            return APIResponse(response, spec, retries)
+        response.read()
+        if mode == "raw":
+            return APIResponse(response, spec, retries)
+        return parse_content(spec, response, response.content)
+
+
+class AsyncAPIClient(_BaseClient):
+    def __init__(self, *, http_client: httpx.AsyncClient | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(timeout=self.timeout, follow_redirects=True)
+
+    async def close(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self: T) -> T:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def _send(self, options: RequestOptions, stream: bool) -> tuple[httpx.Response, int]:
+        idem_key = self._idempotency_key(options)
+        retries_taken = 0
+        while True:
+            request = self._build_request(self._http, options, retries_taken, idem_key)
+            try:
+                response = await self._http.send(request, stream=stream)
+            except httpx.TimeoutException:
+                if retries_taken < self.max_retries:
+                    await self._sleep_before_retry(request, retries_taken, None)
+                    retries_taken += 1
+                    continue
+                raise APITimeoutError(request=request) from None
+            except httpx.TransportError as exc:
+                if retries_taken < self.max_retries:
+                    await self._sleep_before_retry(request, retries_taken, None)
+                    retries_taken += 1
+                    continue
+                raise APIConnectionError(
+                    request=request, message=f"Connection error: {type(exc).__name__}"
+                ) from None
+            self._log_response(request, response)
+            if response.status_code >= 400:
+                if should_retry(response) and retries_taken < self.max_retries:
+                    await response.aclose()
+                    await self._sleep_before_retry(request, retries_taken, response.headers)
+                    retries_taken += 1
+                    continue
+                await response.aread()
+                raise status_error(response, self._error_body(response))
+            return response, retries_taken
+
+    async def _sleep_before_retry(
+        self, request: httpx.Request, retries_taken: int, headers: httpx.Headers | None
+    ) -> None:
+        delay = backoff_seconds(retries_taken, headers)
+        self._logger.info("Retrying %s %s in %.2f seconds", request.method, request.url, delay)
+        await asyncio.sleep(delay)
+
+    async def request(self, cast_to: Any, options: RequestOptions, kind: str = "json") -> Any:
+        spec = ParseSpec(cast_to, kind, self.strict_response_validation)
+        return await self._finish(spec, options)
+
+    async def request_page(self, page: PageSpec, item_type: Any, options: RequestOptions) -> Any:
+        def make_page(response: httpx.Response, body: Any) -> AsyncPage[Any]:
+            result: AsyncPage[Any] = AsyncPage(
+                spec=page,
+                item_type=item_type,
+                options=options,
+                response=response,
+                body=body,
+                strict=self.strict_response_validation,
+            )
+            result._client = self
+            return result
+
+        spec = ParseSpec(item_type, "json", self.strict_response_validation, page, make_page)
+        return await self._finish(spec, options)
+
+    def paginate(
+        self, page: PageSpec, item_type: Any, options: RequestOptions
+    ) -> AsyncPaginator[Any]:
+        return AsyncPaginator(lambda: self.request_page(page, item_type, options))
+
+    async def _finish(self, spec: ParseSpec, options: RequestOptions) -> Any:
+        mode = RESPONSE_MODE.get()
+        if mode is not None:
+            RESPONSE_MODE.set(None)
+        response, retries = await self._send(options, stream=mode == "stream")
+        if mode == "stream":
+            return AsyncAPIResponse(response, spec, retries)
+        await response.aread()
+        if mode == "raw":
+            return AsyncAPIResponse(response, spec, retries)
+        return parse_content(spec, response, response.content)
+
+
+class SyncAPIResource:
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+
+class AsyncAPIResource:
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client

@@ -1,0 +1,215 @@
+"""Auto-paging lists: `for item in client.x.list()` walks every page.
+
+One page class serves every scheme; a `PageSpec` (generated per operation)
+says where the items are and how the next request differs from this one:
+- `cursor`: a cursor from the body (`next_cursor`, `cursor` …) goes into a query parameter;
+- `after_id`: the id of the last item goes into `starting_after` (or the first
+  item's into `ending_before` when paging backwards);
+- `offset`: the offset parameter advances by the number of items received;
+- `page_number`: the page parameter advances by one;
+- `link_header`: the `Link: <…>; rel="next"` response header gives the next URL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import httpx
+
+from ._models import parse_python
+
+if TYPE_CHECKING:
+    from ._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+
+__all__ = ["PageSpec", "SyncPage", "AsyncPage", "AsyncPaginator"]
+
+T = TypeVar("T")
+
+_LINK_NEXT = re.compile(r'<([^>]*)>\s*;[^,]*\brel="?next"?', re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    scheme: str
+    items: str | None = None
+    cursor_param: str | None = None
+    cursor_field: str | None = None
+    limit_param: str | None = None
+    id_field: str = "id"
+
+
+def _next_link(response: httpx.Response) -> str | None:
+    """The absolute `rel="next"` URL (a relative one is resolved against the request's URL, RFC 8288)."""
+    match = _LINK_NEXT.search(response.headers.get("link", ""))
+    if not match or not match.group(1).strip():
+        return None
+    return str(response.request.url.join(match.group(1).strip()))
+
+
+def _as_int(value: object, default: int) -> int:
+    try:
+        return int(str(value)) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _given(value: object) -> bool:
+    """A query value the caller passed: not None, not NOT_GIVEN (the default of every parameter)."""
+    from ._base_client import NotGiven  # not at import time: _base_client imports this module
+
+    return value is not None and not isinstance(value, NotGiven)
+
+
+def _item_id(item: Any, field: str) -> Any:
+    if isinstance(item, dict):
+        return item.get(field)
+    return getattr(item, "__dict__", {}).get(field) or (
+        getattr(item, "__pydantic_extra__", None) or {}
+    ).get(field)
+
+
+class _PageBase(Generic[T]):
+    def __init__(
+        self,
+        *,
+        spec: PageSpec,
+        item_type: Any,
+        options: RequestOptions,
+        response: httpx.Response,
+        body: Any,
+        strict: bool,
+    ) -> None:
+        self._spec = spec
+        self._item_type = item_type
+        self._options = options
+        self._strict = strict
+        self.response = response
+        self.body = body
+        raw_items = (
+            body
+            if spec.items is None
+            else (body or {}).get(spec.items)
+            if isinstance(body, dict)
+            else None
+        )
+        self.items: list[T] = parse_python(list[item_type], raw_items or [], strict=strict)
+
+    def _next_options(self) -> RequestOptions | None:
+        spec, options = self._spec, self._options
+        query = dict(options.query or {})
+        if spec.scheme == "link_header":
+            url = _next_link(self.response)
+            if not url or url == str(self.response.request.url):
+                return None
+            return replace(options, url=url, query={})
+        # A page shorter than `limit` does not end the walk: servers may cap `limit` lower.
+        if spec.scheme == "cursor":
+            cursor = (
+                self.body.get(spec.cursor_field)
+                if isinstance(self.body, dict) and spec.cursor_field
+                else None
+            )
+            param = spec.cursor_param or "cursor"
+            # a cursor the server sends back unchanged would fetch this page forever
+            if not cursor or cursor == query.get(param):
+                return None
+            query[param] = cursor
+        elif not self.items:
+            return None
+        elif spec.scheme == "after_id":
+            # every parameter defaults to NOT_GIVEN: only a real `ending_before` pages backwards
+            if _given(query.get("ending_before")):
+                marker = _item_id(self.items[0], spec.id_field)
+                param = "ending_before"
+            else:
+                marker = _item_id(self.items[-1], spec.id_field)
+                param = spec.cursor_param or "starting_after"
+            if marker is None or marker == query.get(param):
+                return None
+            query[param] = marker
+        elif spec.scheme == "offset":
+            param = spec.cursor_param or "offset"
+            query[param] = _as_int(query.get(param), 0) + len(self.items)
+        elif spec.scheme == "page_number":
+            param = spec.cursor_param or "page"
+            query[param] = _as_int(query.get(param), 1) + 1
+        else:
+            return None
+        return replace(options, query=query)
+
+    def has_next_page(self) -> bool:
+        return self._next_options() is not None
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} items={len(self.items)} has_next_page={self.has_next_page()}>"
+        )
+
+
+class SyncPage(_PageBase[T]):
+    """One page of a list; iterating it walks every item of every following page."""
+
+    _client: SyncAPIClient
+
+    def get_next_page(self) -> SyncPage[T]:
+        options = self._next_options()
+        if options is None:
+            # not StopIteration: raised inside a generator or coroutine it turns into a
+            # confusing RuntimeError, or silently ends the caller's own loop
+            raise RuntimeError("No next page: check has_next_page() first")
+        return self._client.request_page(self._spec, self._item_type, options)
+
+    def iter_pages(self) -> Iterator[SyncPage[T]]:
+        page: SyncPage[T] = self
+        while True:
+            yield page
+            if not page.has_next_page():
+                return
+            page = page.get_next_page()
+
+    def __iter__(self) -> Iterator[T]:  # type: ignore[override]
+        for page in self.iter_pages():
+            yield from page.items
+
+
+class AsyncPage(_PageBase[T]):
+    _client: AsyncAPIClient
+
+    async def get_next_page(self) -> AsyncPage[T]:
+        options = self._next_options()
+        if options is None:
+            # not StopIteration: raised inside a generator or coroutine it turns into a
+            # confusing RuntimeError, or silently ends the caller's own loop
+            raise RuntimeError("No next page: check has_next_page() first")
+        return await self._client.request_page(self._spec, self._item_type, options)
+
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
+        page: AsyncPage[T] = self
+        while True:
+            yield page
+            if not page.has_next_page():
+                return
+            page = await page.get_next_page()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.iter_pages():
+            for item in page.items:
+                yield item
+
+
+class AsyncPaginator(Awaitable[AsyncPage[T]]):
+    """What async `list()` returns: `await` it for the first page, or `async for` every item."""
+
+    def __init__(self, fetch: Callable[[], Awaitable[AsyncPage[T]]]) -> None:
+        self._fetch = fetch
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
+        return self._fetch().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        page = await self._fetch()
+        async for item in page:
+            yield item

@@ -1,0 +1,1 @@
+"""Resources of the experiments_sdk client (one module each)."""
