@@ -161,11 +161,15 @@ class ClientView:
         headers = by_where.get("header", [])
         header_items = [f"{py_literal(k.wire_name)}: {k.name}" for k in headers]
         media = op.response.media_type
-        if op.response.kind in ("text", "binary") and media and not any(k.wire_name.lower() == "accept" for k in headers):
-            # The runtime asks for JSON by default; a server negotiating content (Prism does) answers 406.
+        asks_other = media and media.split(";")[0].strip().lower() != "application/json"
+        if asks_other and not any(k.wire_name.lower() == "accept" for k in headers):
+            # The runtime asks for JSON by default; a server negotiating content (Prism does) answers
+            # 406 to that for text, binary and vendor JSON types (`application/vnd.github+json`).
             header_items.insert(0, f"{py_literal('Accept')}: {py_literal(media)}")
         if header_items:
             args.append("headers={" + ", ".join(header_items) + "}")
+        if by_where.get("cookie"):
+            args.append(f"cookies={mapping(by_where['cookie'])}")
         styles = {
             p.wire_name: (p.style or "form", p.explode if p.explode is not None else (p.style or "form") == "form")
             for p in op.params

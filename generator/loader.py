@@ -131,7 +131,12 @@ class Spec:
             seen.append(key)
             try:
                 resolved = self._registry.resolver(base_uri=base_uri).lookup(ref)
-            except (PointerToNowhere, NoSuchResource, Unresolvable):
+            except (PointerToNowhere, NoSuchResource, Unresolvable) as exc:
+                cause = exc.__cause__
+                while cause is not None and not isinstance(cause, SpecError):
+                    cause = cause.__cause__
+                if cause is not None:  # the other file is itself bad (say, invalid YAML)
+                    raise cause from None
                 raise SpecError.one(
                     display_path(base_uri), at, f"$ref {ref!r} points at nothing"
                 ) from None

@@ -6,16 +6,19 @@ generated SDK start one per test session (this file is copied into their
 
 Prism is run as the installed binary (`node_modules/.bin/prism`), never
 through npx: npx leaves an orphaned node process behind when it is killed.
-It is stopped by PID, SIGTERM first, then SIGKILL.
+It is stopped by PID, SIGTERM first, then SIGKILL; on Linux it also gets
+SIGTERM if the process that started it dies without stopping it.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -32,6 +35,16 @@ _BIN = Path("node_modules") / ".bin" / "prism"
 
 class PrismError(RuntimeError):
     """Prism could not be found, or exited / did not answer while starting."""
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec (Linux): SIGTERM when the parent dies, however it dies (a test
+    run killed by a timeout must not leave Prism behind)."""
+    try:
+        libc: Any = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def node_available() -> bool:
@@ -90,8 +103,18 @@ class PrismServer:
         return f"http://{self.host}:{self.port}"
 
     def command(self) -> list[str]:
-        return [self.prism, "mock", str(self.spec), "-h", self.host, "-p", str(self.port), "-v", "warn",
-                *self.extra_args]
+        return [
+            self.prism,
+            "mock",
+            str(self.spec),
+            "-h",
+            self.host,
+            "-p",
+            str(self.port),
+            "-v",
+            "warn",
+            *self.extra_args,
+        ]
 
     def output(self) -> str:
         """What Prism printed so far."""
@@ -117,14 +140,14 @@ class PrismServer:
 
     def _start_once(self) -> None:
         self.close()
-        self._log = None if self.passthrough else tempfile.TemporaryFile()
+        self._log = None if self.passthrough else tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         try:
-            self.process = subprocess.Popen(  # noqa: S603 - our own command line
+            self.process = subprocess.Popen(
                 self.command(),
                 stdin=subprocess.DEVNULL,
                 stdout=self._log,
                 stderr=subprocess.STDOUT if self._log is not None else None,
-                start_new_session=True,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
             )
         except OSError as exc:
             raise PrismError(f"cannot run {self.prism}: {exc}") from None
@@ -140,13 +163,15 @@ class PrismServer:
             if time.monotonic() > deadline:
                 output = self.output()
                 self.stop()
-                raise PrismError(f"Prism did not answer within {self.startup_timeout:.0f} s:\n{output}")
+                raise PrismError(
+                    f"Prism did not answer within {self.startup_timeout:.0f} s:\n{output}"
+                )
             time.sleep(0.1)
 
     def _answers(self) -> bool:
         """Whether anything answers HTTP on the port (any status counts)."""
         try:
-            with urllib.request.urlopen(self.base_url + "/", timeout=2):  # noqa: S310 - our own URL
+            with urllib.request.urlopen(self.base_url + "/", timeout=2):
                 return True
         except urllib.error.HTTPError:
             return True
@@ -178,9 +203,9 @@ class PrismServer:
             self._log.close()
             self._log = None
 
-    def __enter__(self) -> PrismServer:
+    def __enter__(self) -> PrismServer:  # noqa: PYI034
         self.start()
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

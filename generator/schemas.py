@@ -215,28 +215,33 @@ class SchemaReader:
         return self.type_of(node, target.uri, target.pointer, self._location_hint(target.uri, target.pointer, hint), owner)
 
     def _location_hint(self, uri: str, pointer: str, fallback: str) -> str:
-        """A name for what sits at `pointer`, from its path: `Pet` + `owner` → `PetOwner`."""
+        """A name for what sits at `uri#pointer`, from its path: `Pet` + `owner` → `PetOwner`.
+        Inside `paths` (named by operation, which the caller knows) it is `fallback`."""
         tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
-        if len(tokens) < 3 or tokens[0] != "components":
+        if tokens[:1] == ["paths"]:
             return fallback
-        if tokens[1] == "schemas":
-            base = self._by_key.get(self._component_key(tokens[2])) or class_name(tokens[2])
-        else:
-            base = type_part(tokens[2])
+        if len(tokens) >= 3 and tokens[0] == "components":
+            claimed = self._by_key.get(self._component_key(tokens[2])) if uri == self.spec.uri else None
+            base = claimed if tokens[1] == "schemas" and claimed else type_part(tokens[2])
+            rest = tokens[3:]
+        elif tokens:
+            base, rest = type_part(tokens[0]), tokens[1:]
+        else:  # a whole file
+            base, rest = type_part(uri.rsplit("/", 1)[-1].split(".")[0]), []
         parts = [base]
-        rest = iter(tokens[3:])
-        for token in rest:
+        walk = iter(rest)
+        for token in walk:
             if token in ("properties", "allOf", "schema", "content") or "/" in token:
                 continue
             if token in ("anyOf", "oneOf"):
-                parts.append(f"Variant{next(rest, '')}")
+                parts.append(f"Variant{next(walk, '')}")
             elif token == "items":
                 parts.append("Item")
             elif token == "additionalProperties":
                 parts.append("Value")
             else:
                 parts.append(type_part(token))
-        return "".join(parts)
+        return "".join(parts) or fallback
 
     def _define(self, key: str | None, node: Any, uri: str, pointer: str, name: str, owner: str | None) -> str:
         if key is not None:

@@ -84,7 +84,9 @@ class Synthesizer:
     def value(self, schema: Any, *, full: bool = False, direction: Direction = "request") -> Any:
         """A value valid against `schema`; `full` also fills every optional property."""
         out = self._gen(schema, full, direction, 0, (), 0)
-        return {} if out is _ANY else out  # anything goes: an object, JSON's usual payload (null reads as absent)
+        return (
+            {} if out is _ANY else out
+        )  # anything goes: an object, JSON's usual payload (null reads as absent)
 
     def valid(self, schema: Any, value: Any) -> bool:
         """Whether `value` fits `schema` (True when no checker was given)."""

@@ -3,14 +3,19 @@
 The meta-schemas are the ones openapi-spec-validator ships; the checking is
 the jsonschema library. (openapi-spec-validator's full validation also
 re-resolves every `$ref`, which costs 14 s on GitHub's spec; the schema
-reader resolves and checks every `$ref` it follows anyway.)
+reader resolves and checks every `$ref` it follows anyway.) In 3.1, Schema
+Objects are checked against JSON Schema 2020-12, as OpenAPI's `schema-base`
+meta-schema does for the default dialect.
 
 Speed: real specs repeat the same subtrees many times (GitHub's 13 MB spec
 has 80,000 objects but only 26,000 distinct ones), and whether a node is
-valid against a part of the meta-schema depends only on the node's content.
-So every node gets a content id up front, and `$ref` / `oneOf` checks that
-passed once for a content id are not repeated. Failed checks are never
-cached: every problem is found and reported exactly as without the cache.
+valid against a part of the meta-schema depends only on the node's content
+(the dynamic scope `$dynamicRef` depends on is always the meta-schema's own).
+So every node gets a content id up front, and `$ref`, `$dynamicRef` and
+`oneOf` checks that passed once for a content id are not repeated. Failed
+checks are never cached: every problem is found and reported exactly as
+without the cache. `start_validation` runs the check in a forked child, beside
+the rest of the pipeline.
 
 One deliberate leniency: 3.0 documents may use `type: "null"` (a 3.1
 spelling that schema generators such as zod-to-openapi emit in 3.0 specs,
@@ -31,7 +36,10 @@ from typing import Any
 import jsonschema
 from jsonschema import _keywords
 from jsonschema.exceptions import ValidationError, best_match
+from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 from openapi_spec_validator.schemas import schema_v30, schema_v31
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
 
 from .errors import Problem, SpecError, pointer_of
 
@@ -61,12 +69,42 @@ def _lenient_v30() -> dict[str, Any]:
     return schema
 
 
+_DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/"
+# The 2020-12 meta-schemas, re-homed without `$schema`: a subschema declaring
+# `$schema` makes jsonschema switch to its stock validator class, which would
+# leave our remembering one (see `_validator_for`).
+_OWN_2020_12 = "https://sdksmith.invalid/draft/2020-12/"
+_VOCABULARIES = ("core", "applicator", "unevaluated", "validation", "meta-data", "format-annotation", "content")
+
+
+def _own_2020_12() -> Registry:
+    resources = []
+    for path in ("schema", *(f"meta/{v}" for v in _VOCABULARIES)):
+        contents = {k: v for k, v in SPECIFICATIONS.contents(_DRAFT_2020_12 + path).items() if k != "$schema"}
+        contents["$id"] = _OWN_2020_12 + path
+        resources.append((contents["$id"], DRAFT202012.create_resource(contents)))
+    return Registry().with_resources(resources)
+
+
+def _strict_v31() -> dict[str, Any]:
+    """The 3.1 meta-schema, checking Schema Objects against JSON Schema 2020-12.
+
+    On its own it accepts any object as a schema (the dialect is the document's
+    to choose); this is what OpenAPI's `schema-base` meta-schema does for the
+    default dialect, whose vocabulary beyond 2020-12 (`discriminator`, `xml` …)
+    the 2020-12 meta-schema lets through.
+    """
+    schema = copy.deepcopy(dict(schema_v31))
+    schema["$defs"]["schema"] = {"$dynamicAnchor": "meta", "$ref": _OWN_2020_12 + "schema"}
+    return schema
+
+
 _META_SCHEMAS: dict[bool, dict[str, Any]] = {}
 
 
 def _meta_schema(is_30: bool) -> dict[str, Any]:
     if is_30 not in _META_SCHEMAS:
-        _META_SCHEMAS[is_30] = _lenient_v30() if is_30 else dict(schema_v31)
+        _META_SCHEMAS[is_30] = _lenient_v30() if is_30 else _strict_v31()
     return _META_SCHEMAS[is_30]
 
 
@@ -121,10 +159,10 @@ def _validator_for(schema: dict[str, Any], doc: Any) -> Any:
         return check
 
     base = jsonschema.validators.validator_for(schema)
-    cls = jsonschema.validators.extend(
-        base, {"$ref": remembering(_keywords.ref), "oneOf": remembering(_keywords.oneOf)}
-    )
-    return cls(schema)
+    registry = _own_2020_12() if base is jsonschema.Draft202012Validator else Registry()
+    keywords = {"$ref": _keywords.ref, "$dynamicRef": _keywords.dynamicRef, "oneOf": _keywords.oneOf}
+    cls = jsonschema.validators.extend(base, {k: remembering(v) for k, v in keywords.items() if k in base.VALIDATORS})
+    return cls(schema, registry=registry)
 
 
 def _problems(doc: dict[str, Any], file: str, is_30: bool) -> list[Problem]:

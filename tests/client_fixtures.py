@@ -263,5 +263,5 @@ def sleeps(
         monkeypatch.setattr(
             sdk.base, "time", SimpleNamespace(sleep=fake_sleep, time=real_time.time)
         )
-        monkeypatch.setattr(sdk.base, "asyncio", SimpleNamespace(sleep=fake_async_sleep))
+        monkeypatch.setattr(sdk.base, "_async_sleep", fake_async_sleep)
     yield record

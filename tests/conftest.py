@@ -24,13 +24,17 @@ SPEC = REPO / "spec" / "experiments.yaml"
 SPEC_CONFIG = REPO / "spec" / "sdksmith.yaml"
 COMMITTED = REPO / "generated"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-BRAINTRUST = Path(os.environ.get("SDKSMITH_SHARED", REPO.parent / "shared")) / "specs" / "braintrust.json"
+BRAINTRUST = (
+    Path(os.environ.get("SDKSMITH_SHARED", REPO.parent / "shared")) / "specs" / "braintrust.json"
+)
 
 if str(COMMITTED) not in sys.path:
     sys.path.insert(0, str(COMMITTED))
 
 
-def sdksmith(*args: str | Path, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def sdksmith(
+    *args: str | Path, cwd: Path | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """Run the CLI in a subprocess, as a user would (`python -m generator` of this venv)."""
     env = dict(os.environ)
     env.pop("SDKSMITH_DEBUG", None)
@@ -41,6 +45,7 @@ def sdksmith(*args: str | Path, cwd: Path | None = None, timeout: float = 300) -
         text=True,
         timeout=timeout,
         env=env,
+        check=False,
     )
 
 
@@ -133,7 +138,11 @@ def committed_sdk() -> Sdk:
 
 @pytest.fixture(scope="session")
 def fresh_sdk(fresh_experiments_dir: Path) -> Sdk:
-    return Sdk("fresh", fresh_experiments_dir, import_tree(fresh_experiments_dir, "experiments_sdk", "experiments_sdk__fresh"))
+    return Sdk(
+        "fresh",
+        fresh_experiments_dir,
+        import_tree(fresh_experiments_dir, "experiments_sdk", "experiments_sdk__fresh"),
+    )
 
 
 @pytest.fixture(scope="session", params=["committed", "fresh"])
@@ -144,7 +153,9 @@ def sdk(request: pytest.FixtureRequest) -> Sdk:
 
 def _constructs(tmp_path_factory: pytest.TempPathFactory, name: str) -> Sdk:
     out = tmp_path_factory.mktemp(name) / "sdk"
-    root = Generated(FIXTURES / f"{name}.yaml", out, generate(FIXTURES / f"{name}.yaml", out)).require()
+    root = Generated(
+        FIXTURES / f"{name}.yaml", out, generate(FIXTURES / f"{name}.yaml", out)
+    ).require()
     return Sdk(name, root, import_tree(root, "constructs", f"constructs__{name}"))
 
 
@@ -161,7 +172,9 @@ def constructs30_sdk(tmp_path_factory: pytest.TempPathFactory) -> Sdk:
 @pytest.fixture(scope="session", params=["3.1", "3.0"])
 def constructs(request: pytest.FixtureRequest) -> Sdk:
     """The constructs fixture SDK, from the OpenAPI 3.1 spec and from its 3.0 twin."""
-    return request.getfixturevalue("constructs31_sdk" if request.param == "3.1" else "constructs30_sdk")
+    return request.getfixturevalue(
+        "constructs31_sdk" if request.param == "3.1" else "constructs30_sdk"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -172,7 +185,11 @@ def braintrust_generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every file under `root` (relative path -> content), for byte-for-byte comparisons."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def load_json_or_yaml(path: Path) -> object:

@@ -9,8 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from conftest import SPEC, SPEC_CONFIG, generate, sdksmith, tree_bytes, import_tree
+from conftest import SPEC, SPEC_CONFIG, generate, import_tree, sdksmith, tree_bytes
 
 GOOD_HEAD = """\
 openapi: {version}
@@ -33,7 +32,11 @@ paths:
 
 def spec_text(components: str, version: str = "3.1.0") -> str:
     """A spec with one operation and the given (indented) `components:` body."""
-    return GOOD_HEAD.format(version=version) + "components:\n" + textwrap.indent(textwrap.dedent(components), "  ")
+    return (
+        GOOD_HEAD.format(version=version)
+        + "components:\n"
+        + textwrap.indent(textwrap.dedent(components), "  ")
+    )
 
 
 THING = """\
@@ -46,32 +49,55 @@ schemas:
 """
 
 BAD_SPECS = {
-    "invalid YAML": ("spec.yaml", "openapi: 3.1.0\ninfo: {title: x, version: '1'\npaths: {}\n", None),
+    "invalid YAML": (
+        "spec.yaml",
+        "openapi: 3.1.0\ninfo: {title: x, version: '1'\npaths: {}\n",
+        None,
+    ),
     "invalid JSON": ("spec.json", '{"openapi": "3.1.0", "info": {"title": "x",}}', None),
     "dangling $ref": (
         "spec.yaml",
-        spec_text(THING + "  Other:\n    type: object\n    properties:\n      b:\n        $ref: '#/components/schemas/Missing'\n"),
+        spec_text(
+            THING
+            + "  Other:\n    type: object\n    properties:\n      b:\n        $ref: '#/components/schemas/Missing'\n"
+        ),
         "/components/schemas/Other/properties/b",
     ),
     "$ref cycle": (
         "spec.yaml",
-        spec_text(THING + "  A:\n    $ref: '#/components/schemas/B'\n  B:\n    $ref: '#/components/schemas/A'\n"),
+        spec_text(
+            THING
+            + "  A:\n    $ref: '#/components/schemas/B'\n  B:\n    $ref: '#/components/schemas/A'\n"
+        ),
         "/components/schemas/",
     ),
-    "swagger 2.0": ("spec.yaml", "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n", "/swagger"),
+    "swagger 2.0": (
+        "spec.yaml",
+        "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n",
+        "/swagger",
+    ),
     "openapi 4.0.0": ("spec.yaml", spec_text(THING, version="4.0.0"), "/openapi"),
     "openapi 3.1 without patch": ("spec.yaml", spec_text(THING, version="'3.1'"), "/openapi"),
     "type: 5 (3.0)": (
         "spec.yaml",
-        spec_text("schemas:\n  Thing:\n    type: object\n    properties:\n      n:\n        type: 5\n", version="3.0.3"),
+        spec_text(
+            "schemas:\n  Thing:\n    type: object\n    properties:\n      n:\n        type: 5\n",
+            version="3.0.3",
+        ),
         "/components/schemas/Thing/properties/n",
     ),
     "type: 5 (3.1)": (
         "spec.yaml",
-        spec_text("schemas:\n  Thing:\n    type: object\n    properties:\n      n:\n        type: 5\n"),
+        spec_text(
+            "schemas:\n  Thing:\n    type: object\n    properties:\n      n:\n        type: 5\n"
+        ),
         "/components/schemas/Thing/properties/n",
     ),
-    "schema is a string": ("spec.yaml", spec_text("schemas:\n  Thing: just a string\n"), "/components/schemas/Thing"),
+    "schema is a string": (
+        "spec.yaml",
+        spec_text("schemas:\n  Thing: just a string\n"),
+        "/components/schemas/Thing",
+    ),
     "document is a list": ("spec.yaml", "- openapi: 3.1.0\n", None),
     "properties is a list": (
         "spec.yaml",
@@ -112,7 +138,10 @@ def assert_reported(result, file_name: str, pointer_prefix: str | None) -> list[
     named = [line for line in lines if re.match(rf"^error: (\S*/)?{re.escape(file_name)}#", line)]
     assert named, (file_name, lines)
     if pointer_prefix is not None:
-        assert any(line.split("#", 1)[1].startswith(pointer_prefix) for line in named), (pointer_prefix, lines)
+        assert any(line.split("#", 1)[1].startswith(pointer_prefix) for line in named), (
+            pointer_prefix,
+            lines,
+        )
     return lines
 
 
@@ -125,7 +154,9 @@ def test_bad_spec_exits_2_and_leaves_output_untouched(case: str, good_sdk: Path,
     result = sdksmith("generate", spec, "-o", out, cwd=tmp_path)
     assert_reported(result, file_name, pointer)
     assert tree_bytes(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([file_name, "out"])  # no staging left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [file_name, "out"]
+    )  # no staging left behind
     # `check` reports bad input the same way.
     check = sdksmith("check", spec, "-o", out, cwd=tmp_path)
     assert_reported(check, file_name, pointer)
@@ -150,7 +181,9 @@ def test_bad_config(good_sdk: Path, tmp_path: Path):
 
 def test_several_problems_are_all_reported(tmp_path: Path):
     spec = tmp_path / "spec.yaml"
-    spec.write_text(spec_text(THING + "  A:\n    type: 7\n  B:\n    properties: 3\n", version="3.0.3"))
+    spec.write_text(
+        spec_text(THING + "  A:\n    type: 7\n  B:\n    properties: 3\n", version="3.0.3")
+    )
     result = sdksmith("generate", spec, "-o", tmp_path / "out", cwd=tmp_path)
     lines = assert_reported(result, "spec.yaml", None)
     pointers = {line.split("#", 1)[1].split(":", 1)[0] for line in lines}
@@ -161,10 +194,14 @@ def test_several_problems_are_all_reported(tmp_path: Path):
 # ---------------------------------------------------------------- specs split over several files
 
 
-def _write_split_spec(root: Path, common_extra: str = "", pet_ref: str = "common.yaml#/components/schemas/Id") -> Path:
+def _write_split_spec(
+    root: Path, common_extra: str = "", pet_ref: str = "common.yaml#/components/schemas/Id"
+) -> Path:
     (root / "schemas").mkdir(parents=True, exist_ok=True)
     (root / "api.yaml").write_text(
-        GOOD_HEAD.format(version="3.1.0").replace("#/components/schemas/Thing", "schemas/pet.yaml#/Pet")
+        GOOD_HEAD.format(version="3.1.0").replace(
+            "#/components/schemas/Thing", "schemas/pet.yaml#/Pet"
+        )
         + textwrap.dedent(
             """\
             components:
@@ -226,7 +263,12 @@ def test_spec_split_over_files_generates(tmp_path: Path):
     pkg = import_tree(out, "bad_input_demo", "bad_input_demo__split")
     types = pkg.types
     owner = types.Owner.from_dict(
-        {"id": "3f9c2a7e-5b14-4d8a-9e61-7c0b2d4f8a13", "pets": [{"id": "p", "name": "Rex", "status": "sold", "owner": {"id": "o", "pets": []}}]}
+        {
+            "id": "3f9c2a7e-5b14-4d8a-9e61-7c0b2d4f8a13",
+            "pets": [
+                {"id": "p", "name": "Rex", "status": "sold", "owner": {"id": "o", "pets": []}}
+            ],
+        }
     )
     assert owner.is_valid(), owner.invalid_fields()
     assert isinstance(owner.pets[0], types.Pet)

@@ -20,7 +20,12 @@ SHARED_SPECS = Path(os.environ.get("SDKSMITH_SHARED", REPO.parent / "shared")) /
 
 
 def _doc(schemas: dict[str, Any], version: str = "3.1.0") -> dict[str, Any]:
-    return {"openapi": version, "info": {"title": "t", "version": "1"}, "paths": {}, "components": {"schemas": schemas}}
+    return {
+        "openapi": version,
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
 
 
 def _synth(doc: dict[str, Any], direction: str = "request") -> tuple[Synthesizer, Any]:
@@ -74,22 +79,60 @@ CASES: list[dict[str, Any]] = [
     {"enum": ["a", "b", None]},
     {"const": "fixed"},
     {"type": ["null", "integer"], "minimum": 5},
-    {"type": "array", "items": {"type": "string", "enum": ["x", "y", "z"]}, "minItems": 3, "uniqueItems": True},
+    {
+        "type": "array",
+        "items": {"type": "string", "enum": ["x", "y", "z"]},
+        "minItems": 3,
+        "uniqueItems": True,
+    },
     {"type": "array", "prefixItems": [{"type": "integer"}, {"type": "string"}], "items": False},
-    {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}, "additionalProperties": False},
+    {
+        "type": "object",
+        "required": ["a"],
+        "properties": {"a": {"type": "string"}},
+        "additionalProperties": False,
+    },
     {"type": "object", "additionalProperties": {"type": "integer"}, "minProperties": 2},
-    {"allOf": [{"$ref": "#/components/schemas/Named"}, {"required": ["extra"], "properties": {"extra": {"type": "boolean"}}}]},
+    {
+        "allOf": [
+            {"$ref": "#/components/schemas/Named"},
+            {"required": ["extra"], "properties": {"extra": {"type": "boolean"}}},
+        ]
+    },
     {"oneOf": [{"type": "integer"}, {"type": "number"}]},  # a value valid against both is refused
-    {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
-     "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat", "dog": "#/components/schemas/Dog"}}},
+    {
+        "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+        "discriminator": {
+            "propertyName": "kind",
+            "mapping": {"cat": "#/components/schemas/Cat", "dog": "#/components/schemas/Dog"},
+        },
+    },
     {"anyOf": [{"type": "null"}, {"$ref": "#/components/schemas/Tree"}]},
 ]
 SCHEMAS: dict[str, Any] = {
-    "Named": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "minLength": 3}}},
-    "Cat": {"type": "object", "required": ["kind", "meows"], "properties": {"kind": {"type": "string"}, "meows": {"type": "boolean"}}},
-    "Dog": {"type": "object", "required": ["kind", "barks"], "properties": {"kind": {"type": "string"}, "barks": {"type": "integer"}}},
-    "Tree": {"type": "object", "required": ["value", "children"], "properties": {
-        "value": {"type": "integer"}, "children": {"type": "array", "items": {"$ref": "#/components/schemas/Tree"}}}},
+    "Named": {
+        "type": "object",
+        "required": ["name"],
+        "properties": {"name": {"type": "string", "minLength": 3}},
+    },
+    "Cat": {
+        "type": "object",
+        "required": ["kind", "meows"],
+        "properties": {"kind": {"type": "string"}, "meows": {"type": "boolean"}},
+    },
+    "Dog": {
+        "type": "object",
+        "required": ["kind", "barks"],
+        "properties": {"kind": {"type": "string"}, "barks": {"type": "integer"}},
+    },
+    "Tree": {
+        "type": "object",
+        "required": ["value", "children"],
+        "properties": {
+            "value": {"type": "integer"},
+            "children": {"type": "array", "items": {"$ref": "#/components/schemas/Tree"}},
+        },
+    },
 }
 
 
@@ -107,13 +150,23 @@ def test_full_fills_optional_properties_and_recursion_ends() -> None:
     synth, _ = _synth(doc)
     tree = synth.value({"$ref": "#/components/schemas/Tree"}, full=True)
     assert tree["children"] and isinstance(tree["children"][0]["value"], int)
-    assert synth.value({"type": "object", "properties": {"a": {"type": "string"}}}, full=False) == {}
-    assert synth.value({"type": "object", "properties": {"a": {"type": "string"}}}, full=True) == {"a": "string"}
+    assert (
+        synth.value({"type": "object", "properties": {"a": {"type": "string"}}}, full=False) == {}
+    )
+    assert synth.value({"type": "object", "properties": {"a": {"type": "string"}}}, full=True) == {
+        "a": "string"
+    }
 
 
 def test_read_only_and_write_only() -> None:
-    schema = {"type": "object", "required": ["id", "secret"], "properties": {
-        "id": {"type": "string", "readOnly": True}, "secret": {"type": "string", "writeOnly": True}}}
+    schema = {
+        "type": "object",
+        "required": ["id", "secret"],
+        "properties": {
+            "id": {"type": "string", "readOnly": True},
+            "secret": {"type": "string", "writeOnly": True},
+        },
+    }
     synth = Synthesizer(_doc({}))
     assert synth.value(schema, full=True, direction="request") == {"secret": "string"}
     assert synth.value(schema, full=True, direction="response") == {"id": "string"}
@@ -122,12 +175,17 @@ def test_read_only_and_write_only() -> None:
 def test_examples_are_used_when_valid() -> None:
     synth, _ = _synth(_doc({}))
     assert synth.value({"type": "string", "example": "hello"}) == "hello"
-    assert synth.value({"type": "integer", "minimum": 3, "examples": [1, 7]}) == 7  # 1 is out of range
+    assert (
+        synth.value({"type": "integer", "minimum": 3, "examples": [1, 7]}) == 7
+    )  # 1 is out of range
 
 
 def test_openapi30_null_types() -> None:
-    doc = {"openapi": "3.0.3", "x": {"anyOf": [{"type": "string"}, {"type": "null", "description": "d"}]},
-           "example": {"type": "null"}}
+    doc = {
+        "openapi": "3.0.3",
+        "x": {"anyOf": [{"type": "string"}, {"type": "null", "description": "d"}]},
+        "example": {"type": "null"},
+    }
     out = openapi30_null_types(doc)
     assert out["x"]["anyOf"][1] == {"description": "d", "nullable": True, "enum": [None]}
     assert out["example"] == {"type": "null"}  # data, not a schema
@@ -142,7 +200,9 @@ def test_every_component_schema_of_the_real_specs(spec: str) -> None:
     path = REPO / "spec" / spec if spec == "experiments.yaml" else SHARED_SPECS / spec
     if not path.is_file():
         pytest.skip(f"{path} is not there")
-    doc = yaml.safe_load(path.read_text()) if path.suffix == ".yaml" else json.loads(path.read_text())
+    doc = (
+        yaml.safe_load(path.read_text()) if path.suffix == ".yaml" else json.loads(path.read_text())
+    )
     bad = []
     for direction in ("request", "response"):
         synth, check = _synth(doc, direction)
@@ -159,27 +219,65 @@ def test_every_component_schema_of_the_real_specs(spec: str) -> None:
 
 
 def test_bundle_inlines_other_files(tmp_path: Path) -> None:
-    (tmp_path / "common.yaml").write_text(yaml.safe_dump({
-        "Pet": {"type": "object", "properties": {"owner": {"$ref": "#/Owner"}, "tag": {"$ref": "tags.yaml#/Tag"}}},
-        "Owner": {"type": "object", "properties": {"pets": {"type": "array", "items": {"$ref": "#/Pet"}}}},
-        "Limit": {"name": "limit", "in": "query", "schema": {"type": "integer"}},
-    }))
+    (tmp_path / "common.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "Pet": {
+                    "type": "object",
+                    "properties": {"owner": {"$ref": "#/Owner"}, "tag": {"$ref": "tags.yaml#/Tag"}},
+                },
+                "Owner": {
+                    "type": "object",
+                    "properties": {"pets": {"type": "array", "items": {"$ref": "#/Pet"}}},
+                },
+                "Limit": {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+            }
+        )
+    )
     (tmp_path / "tags.yaml").write_text(yaml.safe_dump({"Tag": {"type": "string", "enum": ["a"]}}))
-    (tmp_path / "api.yaml").write_text(yaml.safe_dump({
-        "openapi": "3.1.0", "info": {"title": "multi", "version": "1"},
-        "paths": {"/pets": {"get": {
-            "parameters": [{"$ref": "common.yaml#/Limit"}],
-            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
-                "type": "array", "items": {"$ref": "common.yaml#/Pet"}}}}}}}}},
-        "components": {"schemas": {"Local": {"$ref": "#/components/schemas/Pet"}, "Pet": {"type": "string"}}},
-    }))
+    (tmp_path / "api.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "openapi": "3.1.0",
+                "info": {"title": "multi", "version": "1"},
+                "paths": {
+                    "/pets": {
+                        "get": {
+                            "parameters": [{"$ref": "common.yaml#/Limit"}],
+                            "responses": {
+                                "200": {
+                                    "description": "ok",
+                                    "content": {
+                                        "application/json": {
+                                            "schema": {
+                                                "type": "array",
+                                                "items": {"$ref": "common.yaml#/Pet"},
+                                            }
+                                        }
+                                    },
+                                }
+                            },
+                        }
+                    }
+                },
+                "components": {
+                    "schemas": {
+                        "Local": {"$ref": "#/components/schemas/Pet"},
+                        "Pet": {"type": "string"},
+                    }
+                },
+            }
+        )
+    )
     doc = bundle(tmp_path / "api.yaml")
     refs = re.findall(r'"\$ref": "([^"]*)"', json.dumps(doc))
     assert refs and all(r.startswith("#/") for r in refs), refs
     assert doc["components"]["schemas"]["Pet"] == {"type": "string"}  # the spec's own Pet is kept
     pet = doc["components"]["schemas"]["Pet2"]  # the other file's Pet, renamed
     assert pet["properties"]["owner"] == {"$ref": "#/components/schemas/Owner"}
-    assert doc["components"]["schemas"]["Owner"]["properties"]["pets"]["items"] == {"$ref": "#/components/schemas/Pet2"}
+    assert doc["components"]["schemas"]["Owner"]["properties"]["pets"]["items"] == {
+        "$ref": "#/components/schemas/Pet2"
+    }
     assert doc["components"]["parameters"]["Limit"]["name"] == "limit"
     assert spec_json(bundle(tmp_path / "api.yaml")) == spec_json(doc)  # deterministic
 

@@ -13,7 +13,6 @@ from datetime import date, datetime, timezone
 from enum import Enum
 
 import pytest
-
 from conftest import Sdk, tree_bytes
 
 UUID1 = "3f9c2a7e-5b14-4d8a-9e61-7c0b2d4f8a13"
@@ -37,12 +36,29 @@ def full_event() -> dict:
         "error": None,
         "scores": {"factuality": 0.9, "brevity": 1, "skipped": None},
         "metadata": {"dataset": "news-v3", "nested": {"a": [True, False]}},
-        "metrics": {"start": 1715506510.25, "end": 1715506512.5, "prompt_tokens": 12, "tokens": 20, "cost": 0.5},
-        "context": {"caller_functionname": "run", "caller_filename": "eval.py", "caller_lineno": 12, "host": "ci"},
+        "metrics": {
+            "start": 1715506510.25,
+            "end": 1715506512.5,
+            "prompt_tokens": 12,
+            "tokens": 20,
+            "cost": 0.5,
+        },
+        "context": {
+            "caller_functionname": "run",
+            "caller_filename": "eval.py",
+            "caller_lineno": 12,
+            "host": "ci",
+        },
         "tags": ["smoke-test"],
         "span_attributes": {"name": "summarise", "type": "llm", "color": "red"},
         "is_root": False,
-        "origin": {"object_type": "dataset", "object_id": UUID1, "id": "row-7", "_xact_id": "9", "created": "2025-05-01T00:00:00Z"},
+        "origin": {
+            "object_type": "dataset",
+            "object_id": UUID1,
+            "id": "row-7",
+            "_xact_id": "9",
+            "created": "2025-05-01T00:00:00Z",
+        },
     }
 
 
@@ -82,16 +98,40 @@ MUTATIONS = [
     ("unknown nested field", lambda e: {**e, "origin": {**e["origin"], "shard": 3}}, []),
     ("unknown enum value", lambda e: {**e, "span_attributes": {"type": "retrieval"}}, []),
     ("wrong type", lambda e: {**e, "span_id": 12345}, ["ExperimentEvent.span_id"]),
-    ("wrong type, nested", lambda e: {**e, "metrics": {"start": "soon"}}, ["ExperimentEvent.metrics.start"]),
+    (
+        "wrong type, nested",
+        lambda e: {**e, "metrics": {"start": "soon"}},
+        ["ExperimentEvent.metrics.start"],
+    ),
     ("wrong type, object", lambda e: {**e, "metrics": [1, 2]}, ["ExperimentEvent.metrics"]),
-    ("wrong type, coercible string", lambda e: {**e, "context": {"caller_lineno": "12"}}, ["ExperimentEvent.context.caller_lineno"]),
+    (
+        "wrong type, coercible string",
+        lambda e: {**e, "context": {"caller_lineno": "12"}},
+        ["ExperimentEvent.context.caller_lineno"],
+    ),
     ("wrong type, 1 for a boolean", lambda e: {**e, "is_root": 1}, ["ExperimentEvent.is_root"]),
-    ("wrong type, number for a date-time", lambda e: {**e, "created": 1715506510}, ["ExperimentEvent.created"]),
-    ("missing required field", lambda e: without(e, "root_span_id"), ["ExperimentEvent.root_span_id"]),
-    ("missing required nested field", lambda e: {**e, "origin": without(e["origin"], "object_id")}, ["ExperimentEvent.origin.object_id"]),
+    (
+        "wrong type, number for a date-time",
+        lambda e: {**e, "created": 1715506510},
+        ["ExperimentEvent.created"],
+    ),
+    (
+        "missing required field",
+        lambda e: without(e, "root_span_id"),
+        ["ExperimentEvent.root_span_id"],
+    ),
+    (
+        "missing required nested field",
+        lambda e: {**e, "origin": without(e["origin"], "object_id")},
+        ["ExperimentEvent.origin.object_id"],
+    ),
     ("null for a required field", lambda e: {**e, "span_id": None}, ["ExperimentEvent.span_id"]),
     ("null inside an array", lambda e: {**e, "tags": ["a", None]}, ["ExperimentEvent.tags"]),
-    ("bad typed additional property", lambda e: {**e, "metrics": {"cost": "free"}}, ["ExperimentEvent.metrics.cost"]),
+    (
+        "bad typed additional property",
+        lambda e: {**e, "metrics": {"cost": "free"}},
+        ["ExperimentEvent.metrics.cost"],
+    ),
     ("score out of range", lambda e: {**e, "scores": {"f": 1.5}}, ["ExperimentEvent.scores"]),
 ]
 
@@ -101,8 +141,12 @@ def _parsers(sdk: Sdk):
     return {
         "from_json": lambda d: Event.from_json(json.dumps(d)),
         "from_dict": lambda d: Event.from_dict(d),
-        "parse_json list": lambda d: sdk.package.parse_json(list[Event], json.dumps([minimal_event(), d]))[1],
-        "parse_python list": lambda d: sdk.package.parse_python(list[Event], [d, minimal_event()])[0],
+        "parse_json list": lambda d: sdk.package.parse_json(
+            list[Event], json.dumps([minimal_event(), d])
+        )[1],
+        "parse_python list": lambda d: sdk.package.parse_python(list[Event], [d, minimal_event()])[
+            0
+        ],
     }
 
 
@@ -115,8 +159,13 @@ def test_parsing_never_raises_and_names_exactly_the_bad_fields(sdk: Sdk, name, m
     for how, parse in _parsers(sdk).items():
         event = parse(copy.deepcopy(data))
         assert isinstance(event, sdk.ExperimentEvent), how
-        bad = [p.split(".", 1)[1] for p in event.invalid_fields()]  # drop the root ("ExperimentEvent" / "list[1]")
-        assert sorted(bad) == sorted(p.split(".", 1)[1] for p in paths), (how, event.invalid_fields())
+        bad = [
+            p.split(".", 1)[1] for p in event.invalid_fields()
+        ]  # drop the root ("ExperimentEvent" / "list[1]")
+        assert sorted(bad) == sorted(p.split(".", 1)[1] for p in paths), (
+            how,
+            event.invalid_fields(),
+        )
         assert event.is_valid() is (not paths)
         assert event.to_dict() == data, how
 
@@ -128,7 +177,7 @@ def test_null_where_not_allowed_for_an_optional_field_is_invalid(sdk: Sdk):
     event = sdk.ExperimentEvent.from_json(json.dumps(data))
     assert sorted(event.invalid_fields()) == ["ExperimentEvent.is_root", "ExperimentEvent.tags"]
     with pytest.raises(sdk.package.InvalidDataError):
-        event.is_root
+        _ = event.is_root
     assert event._is_root().is_null()
     assert event.to_dict() == data
     # span_parents *is* nullable (`type: [array, 'null']`): null there is fine.
@@ -137,12 +186,24 @@ def test_null_where_not_allowed_for_an_optional_field_is_invalid(sdk: Sdk):
 
 
 def test_everything_wrong_at_once_still_parses(sdk: Sdk):
-    data = {"span_id": None, "created": "not a date", "metrics": {"start": [], "tokens": 1.5}, "span_attributes": 7, "x": 1}
+    data = {
+        "span_id": None,
+        "created": "not a date",
+        "metrics": {"start": [], "tokens": 1.5},
+        "span_attributes": 7,
+        "x": 1,
+    }
     event = sdk.ExperimentEvent.from_json(json.dumps(data))
     assert set(event.invalid_fields()) == {
-        "ExperimentEvent.id", "ExperimentEvent._xact_id", "ExperimentEvent.experiment_id",
-        "ExperimentEvent.project_id", "ExperimentEvent.root_span_id", "ExperimentEvent.span_id",
-        "ExperimentEvent.created", "ExperimentEvent.metrics.start", "ExperimentEvent.metrics.tokens",
+        "ExperimentEvent.id",
+        "ExperimentEvent._xact_id",
+        "ExperimentEvent.experiment_id",
+        "ExperimentEvent.project_id",
+        "ExperimentEvent.root_span_id",
+        "ExperimentEvent.span_id",
+        "ExperimentEvent.created",
+        "ExperimentEvent.metrics.start",
+        "ExperimentEvent.metrics.tokens",
         "ExperimentEvent.span_attributes",
     }
     assert event.to_dict() == data
@@ -177,16 +238,18 @@ def test_typed_attributes(sdk: Sdk):
 
 
 def test_bad_field_raises_naming_path_expected_and_received(sdk: Sdk):
-    event = sdk.ExperimentEvent.from_dict({**full_event(), "span_id": 12345, "metrics": {"start": "soon", "end": 2.5}})
+    event = sdk.ExperimentEvent.from_dict(
+        {**full_event(), "span_id": 12345, "metrics": {"start": "soon", "end": 2.5}}
+    )
     with pytest.raises(sdk.package.InvalidDataError) as info:
-        event.span_id
+        _ = event.span_id
     err = info.value
     assert err.path == "ExperimentEvent.span_id"
     assert err.expected == "str"
     assert err.received == 12345
     assert "ExperimentEvent.span_id" in str(err) and "str" in str(err) and "12345" in str(err)
     with pytest.raises(sdk.package.InvalidDataError) as info:
-        event.metrics.start
+        _ = event.metrics.start
     assert info.value.path == "ExperimentEvent.metrics.start" and info.value.received == "soon"
     assert "float" in info.value.expected
     # The rest of the object is still usable.
@@ -197,7 +260,7 @@ def test_missing_fields(sdk: Sdk):
     event = sdk.ExperimentEvent.from_dict(without(minimal_event(), "span_id"))
     assert event.metrics is None and event.tags is None and event.input is None  # optional: None
     with pytest.raises(sdk.package.InvalidDataError) as info:
-        event.span_id  # required: raises
+        _ = event.span_id  # required: raises
     assert info.value.path == "ExperimentEvent.span_id"
     assert "missing" in str(info.value)
 
@@ -206,19 +269,41 @@ def test_missing_fields(sdk: Sdk):
 
 
 def test_json_field_states(sdk: Sdk):
-    data = {**without(minimal_event(), "root_span_id"), "span_id": 5, "span_parents": None, "metrics": {"start": 1}}
+    data = {
+        **without(minimal_event(), "root_span_id"),
+        "span_id": 5,
+        "span_parents": None,
+        "metrics": {"start": 1},
+    }
     event = sdk.ExperimentEvent.from_dict(data)
-    known, invalid, missing, null = event._id(), event._span_id(), event._root_span_id(), event._span_parents()
-    assert (known.is_known(), known.is_missing(), known.is_null(), known.is_invalid()) == (True, False, False, False)
+    known, invalid, missing, null = (
+        event._id(),
+        event._span_id(),
+        event._root_span_id(),
+        event._span_parents(),
+    )
+    assert (known.is_known(), known.is_missing(), known.is_null(), known.is_invalid()) == (
+        True,
+        False,
+        False,
+        False,
+    )
     assert known.value == "evt-2" and known.raw == "evt-2"
     assert (invalid.is_known(), invalid.is_invalid()) == (False, True)
     assert invalid.value is None and invalid.raw == 5
-    assert (missing.is_missing(), missing.is_known(), missing.value, missing.raw) == (True, False, None, None)
+    assert (missing.is_missing(), missing.is_known(), missing.value, missing.raw) == (
+        True,
+        False,
+        None,
+        None,
+    )
     assert (null.is_null(), null.is_known(), null.value, null.raw) == (True, False, None, None)
     optional_missing = event._tags()
     assert optional_missing.is_missing() and optional_missing.raw is None
     created = event._created()
-    assert created.is_known() and created.value == datetime(2025, 5, 12, 9, 35, 10, tzinfo=timezone.utc)
+    assert created.is_known() and created.value == datetime(
+        2025, 5, 12, 9, 35, 10, tzinfo=timezone.utc
+    )
     assert created.raw == "2025-05-12T09:35:10Z"
     # A nested object's raw JSON is what was received: no fields added.
     metrics = event._metrics()
@@ -227,7 +312,13 @@ def test_json_field_states(sdk: Sdk):
 
 
 def test_json_field_never_raises(sdk: Sdk):
-    data = {"span_id": [], "created": {}, "metrics": "x", "origin": {"object_type": 1}, "input": {"q": 1}}
+    data = {
+        "span_id": [],
+        "created": {},
+        "metrics": "x",
+        "origin": {"object_type": 1},
+        "input": {"q": 1},
+    }
     event = sdk.ExperimentEvent.from_dict(data)
     fields = sdk.ExperimentEvent.model_fields
     states = {}
@@ -244,9 +335,15 @@ def test_json_field_never_raises(sdk: Sdk):
 
 def test_untyped_fields_give_raw_json(sdk: Sdk):
     event = sdk.ExperimentEvent.from_json(json.dumps(full_event()))
-    assert event.input == {"article": "The council approved the lanes.", "n": [1, 2, {"deep": None}]}
+    assert event.input == {
+        "article": "The council approved the lanes.",
+        "n": [1, 2, {"deep": None}],
+    }
     assert event._input().is_known() and event._input().raw == full_event()["input"]
-    assert event._output().raw == "Council approves lanes." and event.output == "Council approves lanes."
+    assert (
+        event._output().raw == "Council approves lanes."
+        and event.output == "Council approves lanes."
+    )
     assert event._expected().value == ["any", "json", 3]
     assert event._error().is_null()
     for value in (0, 1.5, "s", True, [None], {"k": {"k": []}}):
@@ -269,8 +366,12 @@ def test_validate_lists_every_bad_field_recursively(sdk: Sdk):
     }
     event = sdk.ExperimentEvent.from_dict(data)
     expected = {
-        "ExperimentEvent.id", "ExperimentEvent.span_id", "ExperimentEvent.metrics.start",
-        "ExperimentEvent.metrics.end", "ExperimentEvent.origin.object_id", "ExperimentEvent.context.caller_lineno",
+        "ExperimentEvent.id",
+        "ExperimentEvent.span_id",
+        "ExperimentEvent.metrics.start",
+        "ExperimentEvent.metrics.end",
+        "ExperimentEvent.origin.object_id",
+        "ExperimentEvent.context.caller_lineno",
     }
     assert not event.is_valid()
     with pytest.raises(sdk.package.InvalidDataError) as info:
@@ -282,7 +383,10 @@ def test_validate_lists_every_bad_field_recursively(sdk: Sdk):
         assert path in str(err)
     assert str(len(expected)) in str(err).splitlines()[0]
     # Nested models answer for themselves too.
-    assert set(event.metrics.invalid_fields()) == {"ExperimentEvent.metrics.start", "ExperimentEvent.metrics.end"}
+    assert set(event.metrics.invalid_fields()) == {
+        "ExperimentEvent.metrics.start",
+        "ExperimentEvent.metrics.end",
+    }
     assert event.span_attributes.is_valid()
 
 
@@ -302,7 +406,12 @@ def test_validate_in_lists_names_the_index(sdk: Sdk):
     [
         full_event(),
         minimal_event(),
-        {**full_event(), "unknown": {"a": [1, None]}, "span_id": 5, "metrics": {"start": "x", "weird": "y"}},
+        {
+            **full_event(),
+            "unknown": {"a": [1, None]},
+            "span_id": 5,
+            "metrics": {"start": "x", "weird": "y"},
+        },
         {"nothing": "known"},
         {**minimal_event(), "span_parents": None, "error": None, "input": None},
     ],
@@ -320,10 +429,14 @@ def test_round_trip_is_lossless(sdk: Sdk, data):
 
 
 def test_date_times_are_re_emitted_in_rfc3339(sdk: Sdk):
-    event = sdk.ExperimentEvent.from_dict({**minimal_event(), "created": "2025-05-12T11:35:10.500+02:00"})
+    event = sdk.ExperimentEvent.from_dict(
+        {**minimal_event(), "created": "2025-05-12T11:35:10.500+02:00"}
+    )
     assert event.is_valid()
     out = event.to_dict()["created"]
-    assert datetime.fromisoformat(out.replace("Z", "+00:00")) == datetime(2025, 5, 12, 9, 35, 10, 500000, tzinfo=timezone.utc)
+    assert datetime.fromisoformat(out.replace("Z", "+00:00")) == datetime(
+        2025, 5, 12, 9, 35, 10, 500000, tzinfo=timezone.utc
+    )
 
 
 def test_unknown_fields_are_kept(sdk: Sdk):
@@ -350,7 +463,11 @@ def test_builder_typed_raw_and_additional_setters(sdk: Sdk):
         .raw("span_id", 123)
         .additional_property("team", "search")
         .additional_properties({"shard": 3})
-        .span_attributes(sdk.ExperimentEventSpanAttributes.builder().type(sdk.ExperimentEventSpanAttributesType.TOOL).build())
+        .span_attributes(
+            sdk.ExperimentEventSpanAttributes.builder()
+            .type(sdk.ExperimentEventSpanAttributesType.TOOL)
+            .build()
+        )
         .metrics(sdk.ExperimentEventMetrics.builder().start(1.5).build())
         .tags(["a"])
         .build()
@@ -363,19 +480,37 @@ def test_builder_typed_raw_and_additional_setters(sdk: Sdk):
     assert event.span_attributes.type is sdk.ExperimentEventSpanAttributesType.TOOL
     # Exactly what was set: a nested model set with a builder gains no nulls.
     assert event.to_dict() == {
-        "id": "evt_1", "_xact_id": "x", "created": "2025-05-12T09:35:10Z", "experiment_id": UUID1,
-        "project_id": UUID2, "root_span_id": "root", "span_id": 123, "team": "search", "shard": 3,
-        "span_attributes": {"type": "tool"}, "metrics": {"start": 1.5}, "tags": ["a"],
+        "id": "evt_1",
+        "_xact_id": "x",
+        "created": "2025-05-12T09:35:10Z",
+        "experiment_id": UUID1,
+        "project_id": UUID2,
+        "root_span_id": "root",
+        "span_id": 123,
+        "team": "search",
+        "shard": 3,
+        "span_attributes": {"type": "tool"},
+        "metrics": {"start": 1.5},
+        "tags": ["a"],
     }
 
 
 def test_builder_raw_by_wire_name_and_by_attribute_name(sdk: Sdk):
-    exp = sdk.Experiment.builder().raw("pipeline_id", UUID2).raw("createdAt", "2025-05-12T09:30:00Z")
-    exp = exp.id(UUID1).name(None).metadata(None).status(sdk.ExperimentStatus.GENERATING).updated_at(
-        datetime(2025, 5, 12, tzinfo=timezone.utc)
-    ).build()
+    exp = (
+        sdk.Experiment.builder().raw("pipeline_id", UUID2).raw("createdAt", "2025-05-12T09:30:00Z")
+    )
+    exp = (
+        exp.id(UUID1)
+        .name(None)
+        .metadata(None)
+        .status(sdk.ExperimentStatus.GENERATING)
+        .updated_at(datetime(2025, 5, 12, tzinfo=timezone.utc))
+        .build()
+    )
     assert exp.is_valid(), exp.invalid_fields()
-    assert exp.pipeline_id == UUID2 and exp.created_at == datetime(2025, 5, 12, 9, 30, tzinfo=timezone.utc)
+    assert exp.pipeline_id == UUID2 and exp.created_at == datetime(
+        2025, 5, 12, 9, 30, tzinfo=timezone.utc
+    )
     assert exp.to_dict()["pipelineId"] == UUID2 and "pipeline_id" not in exp.to_dict()
 
 
@@ -388,7 +523,15 @@ def test_build_names_all_missing_required_fields(sdk: Sdk):
         assert name in str(info.value)
     with pytest.raises(sdk.package.MissingFieldsError) as info:
         sdk.Experiment.builder().build()
-    assert set(info.value.missing) == {"id", "name", "pipelineId", "metadata", "status", "createdAt", "updatedAt"}
+    assert set(info.value.missing) == {
+        "id",
+        "name",
+        "pipelineId",
+        "metadata",
+        "status",
+        "createdAt",
+        "updatedAt",
+    }
     # Nullable but required: null is a value.
     with pytest.raises(sdk.package.MissingFieldsError) as info:
         sdk.Experiment.builder().name(None).build()
@@ -442,11 +585,15 @@ def test_strict_mode_raises_on_bad_fields(sdk: Sdk):
     with pytest.raises(sdk.package.InvalidDataError):
         Event.from_dict(without(full_event(), "id"), strict=True)
     with pytest.raises(sdk.package.InvalidDataError):
-        sdk.package.parse_json(list[Event], json.dumps([full_event(), {**full_event(), "created": "?"}]), strict=True)
+        sdk.package.parse_json(
+            list[Event], json.dumps([full_event(), {**full_event(), "created": "?"}]), strict=True
+        )
     with pytest.raises(sdk.package.InvalidDataError):
         sdk.package.parse_python(list[Event], [{**full_event(), "is_root": "yes"}], strict=True)
     # Unknown fields and enum values are not errors, even in strict mode.
-    ok = Event.from_json(json.dumps({**full_event(), "new": 1, "span_attributes": {"type": "new-kind"}}), strict=True)
+    ok = Event.from_json(
+        json.dumps({**full_event(), "new": 1, "span_attributes": {"type": "new-kind"}}), strict=True
+    )
     assert ok.is_valid() and ok.span_attributes.type.is_known is False
 
 
@@ -459,7 +606,9 @@ def test_repr_shows_fields(sdk: Sdk):
     assert text.startswith("ExperimentEvent(")
     for part in ("id='evt-2'", "root_span_id='span-root'", "team='x'", "span_id=Invalid(77)"):
         assert part in text, text
-    assert "Invalid(<missing>)" in repr(sdk.ExperimentEvent.from_dict(without(minimal_event(), "id")))
+    assert "Invalid(<missing>)" in repr(
+        sdk.ExperimentEvent.from_dict(without(minimal_event(), "id"))
+    )
 
 
 def test_equality(sdk: Sdk):
@@ -469,9 +618,15 @@ def test_equality(sdk: Sdk):
     assert E.from_dict({**full_event(), "x": 1}) == E.from_dict({**full_event(), "x": 1})
     assert E.from_dict({**full_event(), "x": 1}) != E.from_dict({**full_event(), "x": 2})
     assert E.from_dict({**full_event(), "x": 1}) != E.from_dict(full_event())
-    assert E.from_dict({**full_event(), "span_id": 1}) == E.from_dict({**full_event(), "span_id": 1})
-    assert E.from_dict({**full_event(), "span_id": 1}) != E.from_dict({**full_event(), "span_id": 2})
-    assert E.from_dict({**full_event(), "span_id": 1}) != E.from_dict({**full_event(), "span_id": "1"})
+    assert E.from_dict({**full_event(), "span_id": 1}) == E.from_dict(
+        {**full_event(), "span_id": 1}
+    )
+    assert E.from_dict({**full_event(), "span_id": 1}) != E.from_dict(
+        {**full_event(), "span_id": 2}
+    )
+    assert E.from_dict({**full_event(), "span_id": 1}) != E.from_dict(
+        {**full_event(), "span_id": "1"}
+    )
     nested = {**full_event(), "metrics": {"start": 1, "cost": 2}}
     assert E.from_dict(nested) != E.from_dict({**nested, "metrics": {"start": 1, "cost": 3}})
     # A model with the same content compares equal wherever it was parsed.
@@ -490,7 +645,9 @@ def test_camel_case_aliases(sdk: Sdk):
     assert exp.updated_at == datetime(2025, 5, 12, 9, 41, 27, tzinfo=timezone.utc)
     assert exp._pipeline_id().raw == UUID2
     assert exp.to_dict() == experiment_json()
-    page = sdk.ExperimentList.from_json(json.dumps({"data": [experiment_json()], "next_cursor": None}))
+    page = sdk.ExperimentList.from_json(
+        json.dumps({"data": [experiment_json()], "next_cursor": None})
+    )
     assert page.data[0].pipeline_id == UUID2 and page.next_cursor is None
 
 
@@ -542,55 +699,113 @@ def test_one_of_with_discriminator(constructs: Sdk):
         {
             "pet": {"pet_type": "dog", "name": "Rex", "good_boy": True},
             "identifier": "o-1",
-            "pets": [{"pet_type": "cat", "name": "Tom", "lives": 9}, {"pet_type": "dog", "name": "Fido"}],
+            "pets": [
+                {"pet_type": "cat", "name": "Tom", "lives": 9},
+                {"pet_type": "dog", "name": "Fido"},
+            ],
         },
     )
     assert isinstance(owner.pet, constructs.Dog) and owner.pet.good_boy is True
     assert [type(p) for p in owner.pets] == [constructs.Cat, constructs.Dog]
     assert owner.pets[0].lives == 9
-    bad = _check(constructs.Owner, {"pet": {"pet_type": "cat", "name": 5}, "identifier": 1}, ["Owner.pet.name"])
+    bad = _check(
+        constructs.Owner,
+        {"pet": {"pet_type": "cat", "name": 5}, "identifier": 1},
+        ["Owner.pet.name"],
+    )
     assert isinstance(bad.pet, constructs.Cat)  # the variant that fits best
-    _check(constructs.Owner, {"pet": {"pet_type": "cat", "name": "x", "lives": 10}, "identifier": 1}, ["Owner.pet.lives"])
+    _check(
+        constructs.Owner,
+        {"pet": {"pet_type": "cat", "name": "x", "lives": 10}, "identifier": 1},
+        ["Owner.pet.lives"],
+    )
     _check(constructs.Owner, {"pet": "a cat", "identifier": 1}, ["Owner.pet"])
     _check(constructs.Owner, {"identifier": 1}, ["Owner.pet"])
 
 
 def test_any_of_without_discriminator(constructs: Sdk):
-    square = _check(constructs.Owner, {"pet": {"pet_type": "cat", "name": "T"}, "identifier": 1, "shape": {"side": 2}})
+    square = _check(
+        constructs.Owner,
+        {"pet": {"pet_type": "cat", "name": "T"}, "identifier": 1, "shape": {"side": 2}},
+    )
     assert isinstance(square.shape, constructs.Square) and square.shape.side == 2
-    circle = _check(constructs.Owner, {"pet": {"pet_type": "cat", "name": "T"}, "identifier": 1, "shape": {"radius": 0.5}})
+    circle = _check(
+        constructs.Owner,
+        {"pet": {"pet_type": "cat", "name": "T"}, "identifier": 1, "shape": {"radius": 0.5}},
+    )
     assert isinstance(circle.shape, constructs.Circle)
-    _check(constructs.Owner, {"pet": {"pet_type": "cat", "name": "T"}, "identifier": 1, "shape": {"radius": -1}}, ["Owner.shape.radius"])
+    _check(
+        constructs.Owner,
+        {"pet": {"pet_type": "cat", "name": "T"}, "identifier": 1, "shape": {"radius": -1}},
+        ["Owner.shape.radius"],
+    )
 
 
 def test_one_of_primitives(constructs: Sdk):
     for ok in ("id", 7, ""):
-        owner = _check(constructs.Owner, {"pet": {"pet_type": "cat", "name": "T"}, "identifier": ok})
+        owner = _check(
+            constructs.Owner, {"pet": {"pet_type": "cat", "name": "T"}, "identifier": ok}
+        )
         assert owner.identifier == ok and type(owner.identifier) is type(ok)
     for bad in (1.5, True, None, [1], {"a": 1}):
-        _check(constructs.Owner, {"pet": {"pet_type": "cat", "name": "T"}, "identifier": bad}, ["Owner.identifier"])
+        _check(
+            constructs.Owner,
+            {"pet": {"pet_type": "cat", "name": "T"}, "identifier": bad},
+            ["Owner.identifier"],
+        )
 
 
 def test_all_of_merges_members(constructs: Sdk):
-    thing = _check(constructs.NamedThing, {"id": UUID1, "label": "x", "created": "2025-05-12T09:30:00Z", "secret": "s"})
+    thing = _check(
+        constructs.NamedThing,
+        {"id": UUID1, "label": "x", "created": "2025-05-12T09:30:00Z", "secret": "s"},
+    )
     assert thing.id == UUID1 and thing.label == "x" and thing.secret == "s"
     assert thing.created == datetime(2025, 5, 12, 9, 30, tzinfo=timezone.utc)
-    _check(constructs.NamedThing, {}, ["NamedThing.id", "NamedThing.label"])  # required from both members
-    _check(constructs.NamedThing, {"id": UUID1, "label": ""}, ["NamedThing.label"])  # minLength from the inline member
+    _check(
+        constructs.NamedThing, {}, ["NamedThing.id", "NamedThing.label"]
+    )  # required from both members
+    _check(
+        constructs.NamedThing, {"id": UUID1, "label": ""}, ["NamedThing.label"]
+    )  # minLength from the inline member
 
 
 def test_nullable(constructs: Sdk):
     N = constructs.Nullables
-    nulls = _check(N, {"required_nullable": None, "optional_nullable": None, "nullable_ref": None, "nullable_array": None})
+    nulls = _check(
+        N,
+        {
+            "required_nullable": None,
+            "optional_nullable": None,
+            "nullable_ref": None,
+            "nullable_array": None,
+        },
+    )
     assert nulls.required_nullable is None and nulls._required_nullable().is_null()
-    values = _check(N, {"required_nullable": "x", "optional_nullable": 3, "nullable_ref": {"radius": 1}, "nullable_array": ["a"]})
+    values = _check(
+        N,
+        {
+            "required_nullable": "x",
+            "optional_nullable": 3,
+            "nullable_ref": {"radius": 1},
+            "nullable_array": ["a"],
+        },
+    )
     assert isinstance(values.nullable_ref, constructs.Circle) and values.nullable_array == ["a"]
     _check(N, {}, ["Nullables.required_nullable"])
-    _check(N, {"required_nullable": 1, "nullable_ref": {"radius": "r"}}, ["Nullables.required_nullable", "Nullables.nullable_ref.radius"])
+    _check(
+        N,
+        {"required_nullable": 1, "nullable_ref": {"radius": "r"}},
+        ["Nullables.required_nullable", "Nullables.nullable_ref.radius"],
+    )
 
 
 def test_null_for_a_non_nullable_optional_field_is_invalid(constructs: Sdk):
-    _check(constructs.Nullables, {"required_nullable": "x", "not_nullable": None}, ["Nullables.not_nullable"])
+    _check(
+        constructs.Nullables,
+        {"required_nullable": "x", "not_nullable": None},
+        ["Nullables.not_nullable"],
+    )
 
 
 def test_arrays_and_maps(constructs: Sdk):
@@ -604,14 +819,28 @@ def test_arrays_and_maps(constructs: Sdk):
     }
     c = _check(constructs.Collections, full)
     assert c.matrix == [[1.0, 2.5], []] and c.counts == {"a": 1, "b": -2}
-    assert isinstance(c.circles[1], constructs.Circle) and c.circles[1].additional_properties == {"extra": True}
+    assert isinstance(c.circles[1], constructs.Circle) and c.circles[1].additional_properties == {
+        "extra": True
+    }
     assert isinstance(c.shapes_by_name["s"], constructs.Square)
     _check(
         constructs.Collections,
-        {"circles": [{"radius": 1}, {"radius": "big"}], "shapes_by_name": {"s": {"side": "q"}}, "counts": {"a": "1"}},
-        ["Collections.circles[1].radius", "Collections.shapes_by_name.s.side", "Collections.counts"],
+        {
+            "circles": [{"radius": 1}, {"radius": "big"}],
+            "shapes_by_name": {"s": {"side": "q"}},
+            "counts": {"a": "1"},
+        },
+        [
+            "Collections.circles[1].radius",
+            "Collections.shapes_by_name.s.side",
+            "Collections.counts",
+        ],
     )
-    _check(constructs.Collections, {"strings": "abc", "matrix": [1]}, ["Collections.strings", "Collections.matrix"])
+    _check(
+        constructs.Collections,
+        {"strings": "abc", "matrix": [1]},
+        ["Collections.strings", "Collections.matrix"],
+    )
 
 
 def test_typed_additional_properties(constructs: Sdk):
@@ -621,12 +850,18 @@ def test_typed_additional_properties(constructs: Sdk):
     catalog = _check(constructs.Catalog, {"title": "t", "a": {"side": 1}})
     assert catalog.is_valid()
     # A bad field inside a model-typed additional property is found too.
-    _check(constructs.Catalog, {"title": "t", "a": {"side": 1}, "b": {"side": "q"}}, ["Catalog.b.side"])
+    _check(
+        constructs.Catalog, {"title": "t", "a": {"side": 1}, "b": {"side": "q"}}, ["Catalog.b.side"]
+    )
     _check(constructs.Catalog, {"b": {"side": "q"}}, ["Catalog.b.side"])
 
 
 def test_recursive_schemas(constructs: Sdk):
-    tree = {"value": 1, "children": [{"value": 2, "children": [{"value": 3}]}, {"value": 4}], "parent": {"value": 0}}
+    tree = {
+        "value": 1,
+        "children": [{"value": 2, "children": [{"value": 3}]}, {"value": 4}],
+        "parent": {"value": 0},
+    }
     node = _check(constructs.TreeNode, tree)
     assert node.children[0].children[0].value == 3 and node.parent.value == 0
     assert isinstance(node.children[1], constructs.TreeNode)
@@ -634,7 +869,11 @@ def test_recursive_schemas(constructs: Sdk):
     for i in range(1, 60):
         deep = {"value": i, "children": [deep]}
     _check(constructs.TreeNode, deep)
-    _check(constructs.TreeNode, {"value": 1, "children": [{"value": 2, "children": [{"value": "3"}]}]}, ["TreeNode.children[0].children[0].value"])
+    _check(
+        constructs.TreeNode,
+        {"value": 1, "children": [{"value": 2, "children": [{"value": "3"}]}]},
+        ["TreeNode.children[0].children[0].value"],
+    )
     ping = _check(constructs.Ping, {"n": 1, "pong": {"n": 2, "ping": {"n": 3, "pong": {}}}})
     assert isinstance(ping.pong.ping.pong, constructs.Pong)
     _check(constructs.Ping, {"pong": {"ping": {"n": "x"}}}, ["Ping.pong.ping.n"])
@@ -643,7 +882,9 @@ def test_recursive_schemas(constructs: Sdk):
 def test_const(constructs: Sdk):
     s = _check(constructs.Settings, {"kind": "settings", "version": 2})
     assert s.kind == "settings" and s.version == 2
-    _check(constructs.Settings, {"kind": "other", "version": 3}, ["Settings.kind", "Settings.version"])
+    _check(
+        constructs.Settings, {"kind": "other", "version": 3}, ["Settings.kind", "Settings.version"]
+    )
     _check(constructs.Settings, {"kind": "settings", "version": "2"}, ["Settings.version"])
 
 
@@ -653,40 +894,69 @@ def test_defaults(constructs: Sdk):
     s = _check(constructs.Settings, {"kind": "settings"})
     assert s.limit is None and s.mode is None and s.tags is None
     assert s._limit().is_missing()
-    given = _check(constructs.Settings, {"kind": "settings", "limit": 25, "mode": "careful", "tags": ["x"]})
+    given = _check(
+        constructs.Settings, {"kind": "settings", "limit": 25, "mode": "careful", "tags": ["x"]}
+    )
     assert given.limit == 25 and given.mode is constructs.SettingsMode.CAREFUL
 
 
 def test_enums_of_every_base(constructs: Sdk):
-    s = _check(constructs.Settings, {"kind": "settings", "mode": "slow mode", "level": 2, "ratio": 0.5})
-    assert s.mode is constructs.SettingsMode.SLOW_MODE and s.level is constructs.SettingsLevel.VALUE_2
+    s = _check(
+        constructs.Settings, {"kind": "settings", "mode": "slow mode", "level": 2, "ratio": 0.5}
+    )
+    assert (
+        s.mode is constructs.SettingsMode.SLOW_MODE and s.level is constructs.SettingsLevel.VALUE_2
+    )
     assert s.ratio is constructs.SettingsRatio.VALUE_0_5
     u = _check(constructs.Settings, {"kind": "settings", "mode": "turbo", "level": 7, "ratio": 2.5})
     assert (u.mode.is_known, u.level.is_known, u.ratio.is_known) == (False, False, False)
     assert (u.mode.value, u.level.value, u.ratio.value) == ("turbo", 7, 2.5)
     repr(u.mode), repr(u.level), repr(u.ratio)
-    whole = _check(constructs.Settings, {"kind": "settings", "ratio": 2})  # a JSON integer is a number
+    whole = _check(
+        constructs.Settings, {"kind": "settings", "ratio": 2}
+    )  # a JSON integer is a number
     assert whole.ratio.value == 2 and whole.ratio.is_known is False
     repr(whole.ratio)
-    _check(constructs.Settings, {"kind": "settings", "mode": 1, "level": "2", "ratio": "0.5"},
-           ["Settings.mode", "Settings.level", "Settings.ratio"])
+    _check(
+        constructs.Settings,
+        {"kind": "settings", "mode": 1, "level": "2", "ratio": "0.5"},
+        ["Settings.mode", "Settings.level", "Settings.ratio"],
+    )
 
 
 def test_formats(constructs: Sdk):
-    data = {"when": "2025-05-12T09:30:00+02:00", "day": "2025-05-12", "uid": UUID1, "blob": "aGVsbG8=", "ratio": 0.5}
+    data = {
+        "when": "2025-05-12T09:30:00+02:00",
+        "day": "2025-05-12",
+        "uid": UUID1,
+        "blob": "aGVsbG8=",
+        "ratio": 0.5,
+    }
     f = _check(constructs.Formats, data)
-    assert f.when == datetime(2025, 5, 12, 7, 30, tzinfo=timezone.utc) and f.when.utcoffset().total_seconds() == 7200
+    assert (
+        f.when == datetime(2025, 5, 12, 7, 30, tzinfo=timezone.utc)
+        and f.when.utcoffset().total_seconds() == 7200
+    )
     assert type(f.day) is date and f.day == date(2025, 5, 12)
     assert f.uid == UUID1 and f.blob == "aGVsbG8="
-    _check(constructs.Formats, {"when": "yesterday", "day": "2025-13-45", "ratio": 1, "uid": 5},
-           ["Formats.when", "Formats.day", "Formats.ratio", "Formats.uid"])
-    _check(constructs.Formats, {"when": "2025-05-12", "day": "2025-05-12T00:00:00Z"}, ["Formats.when", "Formats.day"])
+    _check(
+        constructs.Formats,
+        {"when": "yesterday", "day": "2025-13-45", "ratio": 1, "uid": 5},
+        ["Formats.when", "Formats.day", "Formats.ratio", "Formats.uid"],
+    )
+    _check(
+        constructs.Formats,
+        {"when": "2025-05-12", "day": "2025-05-12T00:00:00Z"},
+        ["Formats.when", "Formats.day"],
+    )
     _check(constructs.Formats, {"ratio": 0}, ["Formats.ratio"])  # exclusiveMinimum
 
 
 def test_read_only_and_write_only(constructs: Sdk):
     # readOnly fields come back in responses; round-trip them.
-    thing = _check(constructs.NamedThing, {"id": UUID1, "created": "2025-05-12T09:30:00Z", "label": "l"})
+    thing = _check(
+        constructs.NamedThing, {"id": UUID1, "created": "2025-05-12T09:30:00Z", "label": "l"}
+    )
     assert thing.id == UUID1
     # OpenAPI: "If the property is marked as writeOnly being true and is in the required
     # list, the required will take effect on the request only." A response never carries it.
@@ -703,9 +973,18 @@ def test_builders_on_constructs(constructs: Sdk):
         .build()
     )
     assert owner.is_valid(), owner.invalid_fields()
-    assert owner.to_dict() == {"pet": {"pet_type": "cat", "name": "Tom"}, "identifier": 3, "pets": [{"pet_type": "dog", "name": "Rex"}]}
+    assert owner.to_dict() == {
+        "pet": {"pet_type": "cat", "name": "Tom"},
+        "identifier": 3,
+        "pets": [{"pet_type": "dog", "name": "Rex"}],
+    }
     assert isinstance(owner.pets[0], constructs.Dog)
-    f = constructs.Formats.builder().when(datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)).day(date(2025, 1, 2)).build()
+    f = (
+        constructs.Formats.builder()
+        .when(datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc))
+        .day(date(2025, 1, 2))
+        .build()
+    )
     assert f.is_valid() and f.to_dict() == {"when": "2025-01-02T03:04:05Z", "day": "2025-01-02"}
     with pytest.raises(constructs.package.MissingFieldsError) as info:
         constructs.NamedThing.builder().build()
@@ -715,10 +994,16 @@ def test_builders_on_constructs(constructs: Sdk):
 def test_references_to_nullable_components(constructs: Sdk):
     # NullableStatus / NullableBox allow null themselves (3.1: "null" in `type`; 3.0: `nullable`),
     # so a required property that refers to them accepts null.
-    h = _check(constructs.Holder, {"status": None, "box": None, "statuses": ["open", None, "archived"]})
+    h = _check(
+        constructs.Holder, {"status": None, "box": None, "statuses": ["open", None, "archived"]}
+    )
     assert h.status is None and h.box is None
     assert h.statuses[0] is constructs.NullableStatus.OPEN and h.statuses[1] is None
     assert h.statuses[2].is_known is False
     h = _check(constructs.Holder, {"status": "closed", "box": {"size": 2}})
     assert h.status is constructs.NullableStatus.CLOSED and h.box.size == 2
-    _check(constructs.Holder, {"status": 1, "box": {"size": "big"}}, ["Holder.status", "Holder.box.size"])
+    _check(
+        constructs.Holder,
+        {"status": 1, "box": {"size": "big"}},
+        ["Holder.status", "Holder.box.size"],
+    )

@@ -37,11 +37,10 @@ from typing import Any
 import jsonschema
 import pydantic
 import pytest
+from conftest import BRAINTRUST, SPEC, Generated, Sdk, import_tree, load_json_or_yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
-
-from conftest import BRAINTRUST, SPEC, Generated, Sdk, import_tree, load_json_or_yaml
 
 from generator.naming import class_name  # how the SDK names a component schema
 
@@ -59,7 +58,9 @@ def _shim_hypothesis_jsonschema() -> None:
 
     class LegacyMany:
         def __init__(self, data: Any, min_size: int, max_size: float, average_size: float) -> None:
-            self._many = cu.many(data, min_size=min_size, max_size=max_size, average_size=average_size)
+            self._many = cu.many(
+                data, min_size=min_size, max_size=max_size, average_size=average_size
+            )
             self._many.__enter__()
             self._elements = iter(self._many)
 
@@ -80,11 +81,11 @@ def _shim_hypothesis_jsonschema() -> None:
 
 _shim_hypothesis_jsonschema()
 
-SETTINGS = dict(
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    database=None,
-)
+SETTINGS: dict[str, Any] = {
+    "deadline": None,
+    "suppress_health_check": list(HealthCheck),
+    "database": None,
+}
 # Examples per component, sized so the file runs in well under a minute; each run draws
 # anew, so coverage accumulates. SDKSMITH_PROPERTY_SCALE=10 for a deeper run.
 _SCALE = float(os.environ.get("SDKSMITH_PROPERTY_SCALE", "1"))
@@ -126,9 +127,8 @@ def convert(node: Any, is_30: bool) -> Any:
             out[key] = convert(value, is_30)
     if is_30:
         for bound, flag in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
-            if isinstance(out.get(flag), bool):
-                if out.pop(flag) and bound in out:
-                    out[flag] = out.pop(bound)
+            if isinstance(out.get(flag), bool) and out.pop(flag) and bound in out:
+                out[flag] = out.pop(bound)
         if node.get("nullable") is True:
             kind = out.get("type")
             if isinstance(kind, str):
@@ -148,7 +148,16 @@ def convert(node: Any, is_30: bool) -> Any:
     return out
 
 
-_ANNOTATIONS = {"description", "title", "default", "examples", "deprecated", "readOnly", "writeOnly", "$comment"}
+_ANNOTATIONS = {
+    "description",
+    "title",
+    "default",
+    "examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "$comment",
+}
 
 
 def _constrains(schema: Any) -> bool:
@@ -171,7 +180,11 @@ def _subschemas(node: dict[str, Any]) -> list[Any]:
 
 def _formats(node: Any, found: set[str]) -> set[str]:
     if isinstance(node, dict):
-        if isinstance(node.get("format"), str) and node.get("type") in ("string", None, ["string", "null"]):
+        if isinstance(node.get("format"), str) and node.get("type") in (
+            "string",
+            None,
+            ["string", "null"],
+        ):
             found.add(node["format"])
         for value in _subschemas(node):
             _formats(value, found)
@@ -181,7 +194,18 @@ def _formats(node: Any, found: set[str]) -> set[str]:
     return found
 
 
-_KNOWN_FORMATS = {"date-time", "date", "time", "email", "uri", "uri-reference", "hostname", "ipv4", "ipv6", "regex"}
+_KNOWN_FORMATS = {
+    "date-time",
+    "date",
+    "time",
+    "email",
+    "uri",
+    "uri-reference",
+    "hostname",
+    "ipv4",
+    "ipv6",
+    "regex",
+}
 _CUSTOM_FORMATS = {"uuid": st.uuids().map(str)}
 
 
@@ -228,7 +252,9 @@ class Target:
                     todo.extend(_refs(defs[current], set()) - reached)
             schema = {"$defs": {k: defs[k] for k in sorted(reached)}, "$ref": f"#/$defs/{name}"}
             formats = _formats(schema, set())
-            custom = {f: _CUSTOM_FORMATS.get(f, st.text(max_size=20)) for f in formats - _KNOWN_FORMATS}
+            custom = {
+                f: _CUSTOM_FORMATS.get(f, st.text(max_size=20)) for f in formats - _KNOWN_FORMATS
+            }
             self._strategies[name] = from_schema(schema, custom_formats=custom)
         return self._strategies[name]
 
@@ -269,7 +295,7 @@ def _load_target(name: str, spec: Path, sdk: Sdk, oracle_dir: Path, reported: se
             "--input", str(spec), "--input-file-type", "openapi",
             "--output-model-type", "pydantic_v2.BaseModel", "--output", str(out),
         ],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     module_name = f"{name}_oracle_models"
@@ -287,7 +313,9 @@ def _component_names(spec: Path) -> list[str]:
 
 EXPERIMENTS_COMPONENTS = _component_names(SPEC)
 BRAINTRUST_COMPONENTS = _component_names(BRAINTRUST)
-CASES = [("experiments", n) for n in EXPERIMENTS_COMPONENTS] + [("braintrust", n) for n in BRAINTRUST_COMPONENTS]
+CASES = [("experiments", n) for n in EXPERIMENTS_COMPONENTS] + [
+    ("braintrust", n) for n in BRAINTRUST_COMPONENTS
+]
 
 
 @pytest.fixture(scope="session")
@@ -299,7 +327,9 @@ def experiments_target(
 
 
 @pytest.fixture(scope="session")
-def braintrust_target(braintrust_generated: Generated, tmp_path_factory: pytest.TempPathFactory) -> Target:
+def braintrust_target(
+    braintrust_generated: Generated, tmp_path_factory: pytest.TempPathFactory
+) -> Target:
     root = braintrust_generated.require()
     sdk = Sdk("braintrust", root, import_tree(root, "braintrust", "braintrust__property"))
     reported = braintrust_generated.reported
@@ -346,7 +376,12 @@ def parse(target: Target, name: str, instance: Any) -> Parsed:
         valid = True
     except target.sdk.package.InvalidDataError:
         valid = False
-    bad = [p for item in (obj if isinstance(obj, list) else [obj]) if isinstance(item, models.SdkModel) for p in item.invalid_fields()]
+    bad = [
+        p
+        for item in (obj if isinstance(obj, list) else [obj])
+        if isinstance(item, models.SdkModel)
+        for p in item.invalid_fields()
+    ]
     return Parsed(valid, bad, _jsonable(obj))
 
 
@@ -409,13 +444,13 @@ def normalize(target: Target, raw: Any, schema: Any, depth: int = 0) -> Any:
     elif isinstance(raw, dict):
         props = schema.get("properties") or {}
         extra = schema.get("additionalProperties")
-        result = {
-            k: normalize(target, v, props[k] if k in props else extra, depth + 1) for k, v in raw.items()
-        }
+        result = {k: normalize(target, v, props.get(k, extra), depth + 1) for k, v in raw.items()}
     elif isinstance(raw, list) and isinstance(schema.get("items"), dict):
         result = [normalize(target, v, schema["items"], depth + 1) for v in raw]
     if "$ref" in schema:
-        result = _merge(result, normalize(target, raw, target.resolve({"$ref": schema["$ref"]}), depth + 1))
+        result = _merge(
+            result, normalize(target, raw, target.resolve({"$ref": schema["$ref"]}), depth + 1)
+        )
     for sub in schema.get("allOf") or []:
         result = _merge(result, normalize(target, raw, sub, depth + 1))
     for key in ("anyOf", "oneOf"):
@@ -434,7 +469,9 @@ def assert_same_json(target: Target, name: str, got: Any, sent: Any) -> None:
 # ---------------------------------------------------------------- mutations
 
 
-def _object_shape(target: Target, schema: Any, depth: int = 0) -> tuple[dict[str, Any], set[str], Any]:
+def _object_shape(
+    target: Target, schema: Any, depth: int = 0
+) -> tuple[dict[str, Any], set[str], Any]:
     """(properties, required, additionalProperties) of an object schema, through $ref and allOf."""
     schema = target.resolve(schema)
     if not isinstance(schema, dict) or depth > 20:
@@ -467,7 +504,11 @@ def _string_enum(target: Target, schema: Any) -> list[str] | None:
     schema = target.resolve(schema)
     if not isinstance(schema, dict):
         return None
-    options = [m for m in schema.get("anyOf") or [] if not (isinstance(m, dict) and m.get("type") == "null")]
+    options = [
+        m
+        for m in schema.get("anyOf") or []
+        if not (isinstance(m, dict) and m.get("type") == "null")
+    ]
     if len(options) == 1 and len(schema) == 1:  # a 3.0 `nullable` enum: anyOf [enum, null]
         return _string_enum(target, options[0])
     values = [v for v in schema.get("enum") or [] if v is not None]
@@ -489,15 +530,26 @@ def _typed_in_sdk(target: Target, name: str, wire: str) -> bool:
     raise AssertionError(f"{class_name(name)} has no field for {wire!r}")
 
 
-def _mutate(target: Target, name: str, instance: dict[str, Any], data: st.DataObject) -> tuple[str, dict[str, Any], list[str]]:
+def _mutate(
+    target: Target, name: str, instance: dict[str, Any], data: st.DataObject
+) -> tuple[str, dict[str, Any], list[str]]:
     """(kind, mutated instance, the paths `invalid_fields()` must name)."""
     props, required, extra_schema = _object_shape(target, target.component(name))
     cls_name = class_name(name)
     present = [p for p in props if p in instance]
-    wrong = [p for p in present if _typed_in_sdk(target, name, p) and _wrong_value(target, props[p]) is not _NOTHING]
+    wrong = [
+        p
+        for p in present
+        if _typed_in_sdk(target, name, p) and _wrong_value(target, props[p]) is not _NOTHING
+    ]
     missing = sorted(required & set(instance))
     enums = [p for p in present if _string_enum(target, props[p])]
-    kinds = ["extra field"] + ["wrong type"] * bool(wrong) + ["missing required"] * bool(missing) + ["unknown enum"] * bool(enums)
+    kinds = (
+        ["extra field"]
+        + ["wrong type"] * bool(wrong)
+        + ["missing required"] * bool(missing)
+        + ["unknown enum"] * bool(enums)
+    )
     kind = data.draw(st.sampled_from(kinds), label="mutation")
     mutated = dict(instance)
     if kind == "wrong type":
@@ -512,10 +564,16 @@ def _mutate(target: Target, name: str, instance: dict[str, Any], data: st.DataOb
         prop = data.draw(st.sampled_from(enums), label="property")
         mutated[prop] = "zz-not-a-listed-value"
         return kind, mutated, []
-    key = data.draw(st.sampled_from(["zz_extra", "unknownField", "x-new"]).filter(lambda k: k not in props), label="key")
+    key = data.draw(
+        st.sampled_from(["zz_extra", "unknownField", "x-new"]).filter(lambda k: k not in props),
+        label="key",
+    )
     value: Any = {"nested": [1, "two", None]}
     if isinstance(extra_schema, dict):  # typed additional properties: send one of that type
-        value = next((v for v in (value, "s", 1, 1.5, True, [], {}) if target.valid(v, extra_schema)), _NOTHING)
+        value = next(
+            (v for v in (value, "s", 1, 1.5, True, [], {}) if target.valid(v, extra_schema)),
+            _NOTHING,
+        )
     if value is _NOTHING:
         return kind, instance, []
     mutated[key] = value
@@ -562,7 +620,10 @@ def test_component_instances(request: pytest.FixtureRequest, spec_name: str, com
             return
         kind, mutated, expected = _mutate(target, component, instance, data)
         parsed = parse(target, component, mutated)  # never raises
-        assert parsed.invalid_fields == expected, (kind, "invalid_fields() names exactly the mutated field")
+        assert parsed.invalid_fields == expected, (
+            kind,
+            "invalid_fields() names exactly the mutated field",
+        )
         assert parsed.valid is (not expected), kind
         assert_same_json(target, component, parsed.json, mutated)
         if oracle_accepts(target, component, mutated):
@@ -571,7 +632,9 @@ def test_component_instances(request: pytest.FixtureRequest, spec_name: str, com
     check()
 
 
-def test_every_component_has_a_type_in_the_sdk_and_the_oracle(experiments_target: Target, braintrust_target: Target):
+def test_every_component_has_a_type_in_the_sdk_and_the_oracle(
+    experiments_target: Target, braintrust_target: Target
+):
     for target in (experiments_target, braintrust_target):
         names = [class_name(n) for n in target.components]
         assert len(set(names)) == len(names), "two components map to one class name"
@@ -617,9 +680,13 @@ def test_properties_that_allow_null_accept_null(request: pytest.FixtureRequest, 
 
 
 @pytest.mark.parametrize("spec_name", ["experiments", "braintrust"])
-def test_required_properties_that_forbid_null_reject_null(request: pytest.FixtureRequest, spec_name: str):
+def test_required_properties_that_forbid_null_reject_null(
+    request: pytest.FixtureRequest, spec_name: str
+):
     target: Target = request.getfixturevalue(f"{spec_name}_target")
     cases = [(n, p) for n, p, required, allows in _null_cases(target) if required and not allows]
     assert cases
     accepted = [f"{n}.{p}" for n, p in cases if not _null_is_invalid(target, n, p)]
-    assert accepted == [], f"{len(accepted)} of {len(cases)} non-nullable required properties accept null"
+    assert accepted == [], (
+        f"{len(accepted)} of {len(cases)} non-nullable required properties accept null"
+    )

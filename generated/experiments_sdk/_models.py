@@ -185,11 +185,11 @@ class OpenEnum(Enum):
         if member_type is object or isinstance(value, bool) or not isinstance(value, accepted):
             return None
         if member_type is float:
-            value = float(value)  # type: ignore[arg-type]
+            value = float(cast(Any, value))
         cache = _UNKNOWN_MEMBERS.setdefault(cls, {})
         pseudo = cache.get(value)
         if pseudo is None:
-            pseudo = member_type.__new__(cls, value)
+            pseudo = cast(Any, member_type).__new__(cls, value)
             pseudo._name_ = f"UNKNOWN[{value!r}]"
             pseudo._value_ = value
             cache[value] = pseudo
@@ -252,21 +252,26 @@ def _first_error(exc: ValidationError) -> str:
     return str(err.get("msg", "invalid"))
 
 
-def _coerce(tp: Any, value: Any, path: str) -> tuple[bool, Any, list[_Bad]]:
+def _coerce(
+    tp: Any, value: Any, path: str, *, known_invalid: bool = False
+) -> tuple[bool, Any, list[_Bad]]:
     """Validate `value` as `tp` without raising: (ok, typed value, problems).
 
     Models are rebuilt field by field, containers item by item; anything else
-    either validates or is reported as one bad value.
+    either validates or is reported as one bad value. `known_invalid`: the
+    caller has just seen `value` fail as `tp`, so do not validate it whole again.
     """
-    try:
-        return True, _validate(tp, value), []
-    except ValidationError as exc:
-        reason = _first_error(exc)
+    reason = "invalid"
+    if not known_invalid:
+        try:
+            return True, _validate(tp, value), []
+        except ValidationError as exc:
+            reason = _first_error(exc)
     origin = get_origin(tp)
     inner = get_args(tp)[0] if origin is Annotated else tp
     origin = get_origin(inner)
     if isinstance(inner, type) and issubclass(inner, SdkModel) and isinstance(value, dict):
-        model = inner._lenient(value, path)
+        model = inner._lenient(value, path, known_invalid=inner is tp)
         return True, model, []
     if origin is list and isinstance(value, list):
         (item_tp,) = get_args(inner) or (Any,)
@@ -355,13 +360,19 @@ class SdkModel(pydantic.BaseModel):
         return wire_map
 
     @classmethod
-    def _lenient(cls, data: Mapping[str, Any], path: str = "") -> Self:
-        """Build an instance field by field from decoded JSON; never raises."""
+    def _lenient(
+        cls, data: Mapping[str, Any], path: str = "", *, known_invalid: bool = False
+    ) -> Self:
+        """Build an instance field by field from decoded JSON; never raises.
+
+        `known_invalid`: `data` has just failed validation as a whole; go field by field at once.
+        """
         path = path or cls.__name__
-        try:
-            return _validate(cls, data)
-        except ValidationError:
-            pass
+        if not known_invalid:
+            try:
+                return _validate(cls, data)
+            except ValidationError:
+                pass
         fields = cls.model_fields
         wire_map = cls._wire_map()
         values: dict[str, Any] = {}
@@ -567,10 +578,11 @@ def parse_python(tp: type[T] | Any, data: Any, *, strict: bool = False) -> T:
 
 
 def _coerce_top(tp: Any, data: Any) -> Any:
+    """The lenient parse of `data`, which has just failed validation as `tp`."""
     name = getattr(tp, "__name__", "")
     if isinstance(tp, type) and issubclass(tp, SdkModel) and isinstance(data, dict):
-        return tp._lenient(data, name)
-    _, value, _ = _coerce(tp, data, name or "$")
+        return tp._lenient(data, name, known_invalid=True)
+    _, value, _ = _coerce(tp, data, name or "$", known_invalid=True)
     return value
 
 

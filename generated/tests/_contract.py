@@ -132,7 +132,11 @@ _FIELD_TYPES: dict[type, dict[str, Any]] = {}
 def _field_types(model: type[SdkModel]) -> dict[str, Any]:
     """Each field's declared type, evaluated (the models' annotations are strings until pydantic builds them)."""
     if model not in _FIELD_TYPES:
-        hints = get_type_hints(model, include_extras=True)
+        try:
+            hints = get_type_hints(model, include_extras=True)
+        except Exception:  # a name only pydantic's namespace resolves: its own view of the fields
+            model.model_rebuild()
+            hints = {name: info.rebuild_annotation() for name, info in model.model_fields.items()}
         _FIELD_TYPES[model] = {
             name: hints.get(name, info.annotation) for name, info in model.model_fields.items()
         }

@@ -10,7 +10,6 @@ Every try carries `x-sdk-retry-count`; non-GET calls carry one
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import json
 import logging
@@ -108,6 +107,7 @@ class RequestOptions:
     url: str
     query: Mapping[str, object] | None = None
     headers: Mapping[str, object] | None = None
+    cookies: Mapping[str, object] | None = None
     json: object = NOT_GIVEN
     form: Mapping[str, object] | None = None
     files: Mapping[str, object] | None = None
@@ -131,7 +131,14 @@ def path_template(template: str, params: Mapping[str, object]) -> str:
     return out
 
 
+def _given(value: object) -> bool:
+    return value is not None and not isinstance(value, NotGiven)
+
+
 def _param_text(value: object) -> str:
+    """A parameter value as text (OpenAPI's `simple` style: arrays comma-separated)."""
+    if isinstance(value, (list, tuple)):
+        return ",".join(_param_text(v) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Enum):
@@ -236,6 +243,12 @@ def backoff_seconds(retries_taken: int, headers: httpx.Headers | None) -> float:
     return delay * (1 - 0.25 * random.random())
 
 
+async def _async_sleep(delay: float) -> None:
+    import asyncio  # here, so that sync-only users never pay for importing it
+
+    await asyncio.sleep(delay)
+
+
 def should_retry(response: httpx.Response) -> bool:
     verdict = response.headers.get("x-should-retry")
     if verdict == "true":
@@ -280,6 +293,9 @@ class _BaseClient:
         self.strict_response_validation = strict_response_validation
         self._logger = _setup_logger(info)
         self._platform = _platform_headers(info)
+        self._base_url_text = str(self.base_url)
+        self._origin = f"{self.base_url.scheme}://{self.base_url.netloc.decode()}/"
+        self._owns_http = True
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={str(self.base_url)!r}>"
@@ -308,29 +324,37 @@ class _BaseClient:
             return {info.auth_header: key}
         return {}
 
+    def _static_headers(self, with_auth: bool) -> dict[str, str]:
+        """Headers every request carries, computed once per client (keys lowercased, so a
+        user's `user-agent` replaces ours instead of being sent beside it)."""
+        cache = self.__dict__.setdefault("_header_cache", {})
+        if with_auth not in cache:
+            merged = {**self._platform, "Accept": "application/json", **(self._auth_headers() if with_auth else {})}
+            merged.update(self.default_headers)
+            cache[with_auth] = {k.lower(): v for k, v in merged.items()}
+        return cache[with_auth]
+
     def _build_request(
         self, http: httpx.Client | httpx.AsyncClient, options: RequestOptions, retries_taken: int, idem_key: str | None
     ) -> httpx.Request:
-        # httpx.Headers: names are case-insensitive, so a user's `user-agent` replaces ours
-        # instead of being sent beside it (and `setdefault` below sees `idempotency-key`).
         url = options.url
         absolute = url.startswith(("http://", "https://"))
         # Credentials go only to the API's own host (a Link `next` URL may point elsewhere).
-        same_origin = not absolute or httpx.URL(url).netloc == self.base_url.netloc
-        auth = self._auth_headers() if same_origin else {}
-        headers = httpx.Headers({**self._platform, "Accept": "application/json", **auth})
-        for k, v in self.default_headers.items():
-            headers[k] = v
+        same_origin = not absolute or url.startswith(self._origin)
+        headers = dict(self._static_headers(with_auth=same_origin))
         for source in (options.headers, options.extra_headers):
             for k, v in (source or {}).items():
                 if not isinstance(v, NotGiven) and v is not None:
-                    headers[k] = _param_text(to_jsonable(v))
+                    headers[k.lower()] = _param_text(to_jsonable(v))
+        cookies = [f"{k}={_param_text(to_jsonable(v))}" for k, v in (options.cookies or {}).items() if _given(v)]
+        if cookies:
+            headers["cookie"] = "; ".join(cookies)
         headers[RETRY_COUNT_HEADER] = str(retries_taken)
         if idem_key is not None:
-            headers.setdefault(IDEMPOTENCY_HEADER, idem_key)
+            headers.setdefault(IDEMPOTENCY_HEADER.lower(), idem_key)
         query: dict[str, object] = {**self.default_query, **(options.query or {}), **(options.extra_query or {})}
         if not absolute:
-            url = str(self.base_url) + url.lstrip("/")
+            url = self._base_url_text + url.lstrip("/")
         kwargs: dict[str, Any] = {}
         body = options.json
         if not isinstance(body, NotGiven) or options.extra_body:
@@ -338,7 +362,7 @@ class _BaseClient:
             if options.extra_body and isinstance(data, dict):
                 data = {**data, **to_jsonable(options.extra_body)}  # type: ignore[dict-item]
             kwargs["content"] = json.dumps(data, separators=(",", ":")).encode()
-            headers.setdefault("Content-Type", "application/json")
+            headers.setdefault("content-type", "application/json")
         elif options.form is not None and options.files is None:
             kwargs["data"] = {k: _param_text(to_jsonable(v)) for k, v in options.form.items() if not isinstance(v, NotGiven)}
         elif options.files is not None:
@@ -356,23 +380,20 @@ class _BaseClient:
             kwargs["data"] = fields
         elif options.content is not None:
             kwargs["content"] = options.content
-            headers.setdefault("Content-Type", "application/octet-stream")
-        timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
-        params = _encode_query(query, options.query_styles)
-        own_query = httpx.URL(url).params
-        if own_query:
+            headers.setdefault("content-type", "application/octet-stream")
+        if not isinstance(options.timeout, NotGiven):
+            kwargs["timeout"] = options.timeout
+        elif not self._owns_http:  # a user's httpx client has its own default timeout
+            kwargs["timeout"] = self.timeout
+        params = _encode_query(query, options.query_styles) if query else []
+        if "?" in url:
             # httpx replaces a URL's query with `params=`: keep the URL's own (a `Link: rel="next"`
             # URL carries the page in it), letting the parameters given here win.
             given = {k for k, _ in params}
-            params = [(k, v) for k, v in own_query.multi_items() if k not in given] + params
-        return http.build_request(
-            options.method.upper(),
-            url,
-            params=httpx.QueryParams(params),
-            headers=headers,
-            timeout=timeout,
-            **kwargs,
-        )
+            params = [(k, v) for k, v in httpx.URL(url).params.multi_items() if k not in given] + params
+        if params:
+            kwargs["params"] = httpx.QueryParams(tuple(params))
+        return http.build_request(options.method.upper(), url, headers=headers, **kwargs)
 
     def _idempotency_key(self, options: RequestOptions) -> str | None:
         return None if options.method.lower() == "get" else f"sdk-retry-{uuid.uuid4()}"
@@ -522,7 +543,7 @@ class AsyncAPIClient(_BaseClient):
     ) -> None:
         delay = backoff_seconds(retries_taken, headers)
         self._logger.info("Retrying %s %s in %.2f seconds", request.method, request.url, delay)
-        await asyncio.sleep(delay)
+        await _async_sleep(delay)
 
     async def request(self, cast_to: Any, options: RequestOptions, kind: str = "json") -> Any:
         spec = ParseSpec(cast_to, kind, self.strict_response_validation)

@@ -108,7 +108,11 @@ def _for_openapi_core(operation: Any) -> Any:
     responses = out.get("responses")
     if isinstance(responses, dict):
         out["responses"] = {
-            code: ({k: v for k, v in r.items() if k != "content"} if isinstance(r, dict) and r.get("content") == {} else r)
+            code: (
+                {k: v for k, v in r.items() if k != "content"}
+                if isinstance(r, dict) and r.get("content") == {}
+                else r
+            )
             for code, r in responses.items()
         }
     return out
@@ -128,7 +132,11 @@ def make_check(doc: dict[str, Any], direction: str = "response") -> Callable[[An
 
     is_30 = is_openapi_30(doc)
     root = openapi30_null_types(doc) if is_30 else doc
-    cls: Any = (OAS30WriteValidator if direction == "request" else OAS30ReadValidator) if is_30 else OAS31Validator
+    cls: Any = (
+        (OAS30WriteValidator if direction == "request" else OAS30ReadValidator)
+        if is_30
+        else OAS31Validator
+    )
     formats = oas30_format_checker if is_30 else oas31_format_checker
     draft = DRAFT4 if is_30 else DRAFT202012
     uri = "urn:contract-tests:spec"
@@ -138,7 +146,9 @@ def make_check(doc: dict[str, Any], direction: str = "response") -> Callable[[An
         holder["x-contract-check"] = openapi30_null_types(schema) if is_30 else schema
         resource: Any = Resource.from_contents(holder, default_specification=draft)
         registry: Any = Registry().with_resource(uri, resource)
-        validator = cls({"$ref": f"{uri}#/x-contract-check"}, registry=registry, format_checker=formats)
+        validator = cls(
+            {"$ref": f"{uri}#/x-contract-check"}, registry=registry, format_checker=formats
+        )
         return next(iter(validator.iter_errors(value)), None) is None
 
     return check
@@ -149,7 +159,9 @@ def request_errors(openapi: OpenAPI, request: OpenAPIRequest) -> list[Exception]
     return list(openapi.request_validator.iter_errors(request))
 
 
-def response_errors(openapi: OpenAPI, request: OpenAPIRequest, response: OpenAPIResponse) -> list[Exception]:
+def response_errors(
+    openapi: OpenAPI, request: OpenAPIRequest, response: OpenAPIResponse
+) -> list[Exception]:
     return list(openapi.response_validator.iter_errors(request, response))
 
 
@@ -224,12 +236,18 @@ def describe_error(exc: BaseException) -> list[str]:
 def violations(exc: BaseException) -> list[dict[str, Any]]:
     """An openapi-core request error as Prism's violations (`sl-violations`)."""
     out: list[dict[str, Any]] = []
-    errors = [e for e in (getattr(exc, "errors", None) or []) if isinstance(e, BaseException)] or [exc]
+    errors = [e for e in (getattr(exc, "errors", None) or []) if isinstance(e, BaseException)] or [
+        exc
+    ]
     for error in errors:
         location: list[str] = ["request"]
         if isinstance(error, ParameterValidationError):
-            location += [{"header": "header", "cookie": "cookie", "path": "path"}.get(error.location, "query"),
-                         error.name]
+            location += [
+                {"header": "header", "cookie": "cookie", "path": "path"}.get(
+                    error.location, "query"
+                ),
+                error.name,
+            ]
         elif isinstance(error, InvalidRequestBody) or "body" in type(error).__name__.lower():
             location.append("body")
         schema_errors = []
@@ -241,11 +259,24 @@ def violations(exc: BaseException) -> list[dict[str, Any]]:
             for sub in schema_errors:
                 path = [str(p) for p in getattr(sub, "absolute_path", [])]
                 code = str(getattr(sub, "validator", "schema"))
-                out.append({"location": [*location, *path], "severity": "Error", "code": code,
-                            "message": _text(getattr(sub, "message", sub))})
+                out.append(
+                    {
+                        "location": [*location, *path],
+                        "severity": "Error",
+                        "code": code,
+                        "message": _text(getattr(sub, "message", sub)),
+                    }
+                )
         else:
-            out.append({"location": location, "severity": "Error", "code": type(error).__name__,
-                        "message": _text(error) + (f": {_text(error.__cause__)}" if error.__cause__ else "")})
+            out.append(
+                {
+                    "location": location,
+                    "severity": "Error",
+                    "code": type(error).__name__,
+                    "message": _text(error)
+                    + (f": {_text(error.__cause__)}" if error.__cause__ else ""),
+                }
+            )
     return out
 
 
@@ -270,10 +301,14 @@ class _Checker:
             errors = [exc]
         return [line for error in errors for line in describe_error(error)]
 
-    def verify(self, request: httpx.Request, response: httpx.Response, content: bytes, problems: list[str]) -> None:
+    def verify(
+        self, request: httpx.Request, response: httpx.Response, content: bytes, problems: list[str]
+    ) -> None:
         what = f"{request.method} {request.url}"
         if response.status_code >= 400:
-            lines = [f"{what}: the mock server ({self.label}) refused the request with {response.status_code}"]
+            lines = [
+                f"{what}: the mock server ({self.label}) refused the request with {response.status_code}"
+            ]
             if "sl-violations" in response.headers:
                 lines.append(f"  sl-violations: {response.headers['sl-violations']}")
             lines.append(f"  body: {content[:2000].decode(errors='replace')}")
@@ -282,14 +317,24 @@ class _Checker:
                 lines += [f"    {p}" for p in problems]
             raise ContractViolation("\n".join(lines))
         if problems:
-            raise ContractViolation("\n".join([f"{what}: the request does not match the spec (openapi-core):",
-                                               *[f"  {p}" for p in problems]]))
+            raise ContractViolation(
+                "\n".join(
+                    [
+                        f"{what}: the request does not match the spec (openapi-core):",
+                        *[f"  {p}" for p in problems],
+                    ]
+                )
+            )
         try:
-            errors = response_errors(self.openapi, OpenAPIRequest(request), OpenAPIResponse(response, content))
+            errors = response_errors(
+                self.openapi, OpenAPIRequest(request), OpenAPIResponse(response, content)
+            )
         except Exception as exc:
             errors = [exc]
         if errors:
-            lines = [f"{what}: the {response.status_code} response does not match the spec (openapi-core):"]
+            lines = [
+                f"{what}: the {response.status_code} response does not match the spec (openapi-core):"
+            ]
             lines += ["  " + line for error in errors for line in describe_error(error)]
             lines.append(f"  body: {content[:2000].decode(errors='replace')}")
             raise ContractViolation("\n".join(lines))
@@ -313,7 +358,9 @@ def _replay(response: httpx.Response, content: bytes, request: httpx.Request) ->
     dropped = {"content-encoding", "content-length", "transfer-encoding"}
     headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in dropped]
     headers.append(("content-length", str(len(content))))
-    return httpx.Response(response.status_code, headers=headers, stream=_Replay(content), request=request)
+    return httpx.Response(
+        response.status_code, headers=headers, stream=_Replay(content), request=request
+    )
 
 
 class ValidatingTransport(httpx.BaseTransport):
@@ -363,7 +410,9 @@ class AsyncValidatingTransport(httpx.AsyncBaseTransport):
 
 def _template_regex(template: str) -> re.Pattern[str]:
     parts = re.split(r"(\{[^}/]+\})", template)
-    body = "".join("[^/]+" if p.startswith("{") and p.endswith("}") else re.escape(p) for p in parts)
+    body = "".join(
+        "[^/]+" if p.startswith("{") and p.endswith("}") else re.escape(p) for p in parts
+    )
     return re.compile(f"^{body}/?$")
 
 
@@ -376,7 +425,9 @@ class InProcessMock:
         self.synth = Synthesizer(doc, check=make_check(doc, "response"))
         paths = doc.get("paths") or {}
         literal = lambda t: len(re.sub(r"\{[^}]*\}", "", t))  # noqa: E731 - more literal text wins
-        self.routes = [(t, _template_regex(t)) for t in sorted(paths, key=lambda t: (-literal(t), t))]
+        self.routes = [
+            (t, _template_regex(t)) for t in sorted(paths, key=lambda t: (-literal(t), t))
+        ]
         self._answers: dict[tuple[str, str], tuple[int, list[tuple[str, str]], bytes]] = {}
 
     def transport(self) -> httpx.MockTransport:
@@ -386,8 +437,14 @@ class InProcessMock:
         try:
             return self._handle(request)
         except Exception as exc:  # never let odd input take the mock down: answer 500 instead
-            problem = [{"location": ["request"], "severity": "Error", "code": "MOCK_FAILURE",
-                        "message": f"{type(exc).__name__}: {_text(exc)}"}]
+            problem = [
+                {
+                    "location": ["request"],
+                    "severity": "Error",
+                    "code": "MOCK_FAILURE",
+                    "message": f"{type(exc).__name__}: {_text(exc)}",
+                }
+            ]
             return self._problem(500, "The in-process mock failed on this request", problem)
 
     # -- routing and validation
@@ -397,12 +454,16 @@ class InProcessMock:
         path = request.url.path
         template = next((t for t, rx in self.routes if rx.match(path)), None)
         if template is None:
-            return self._problem(404, f"The route {path} hasn't been found in the specification file", [])
+            return self._problem(
+                404, f"The route {path} hasn't been found in the specification file", []
+            )
         item = self.synth.resolve(self.doc["paths"][template])
         method = request.method.lower()
         operation = item.get(method) if isinstance(item, dict) else None
         if not isinstance(operation, dict):
-            return self._problem(405, f"The route {path} has no {request.method.upper()} operation", [])
+            return self._problem(
+                405, f"The route {path} has no {request.method.upper()} operation", []
+            )
         try:
             errors = request_errors(self.openapi, OpenAPIRequest(request, body))
         except Exception as exc:  # input openapi-core cannot even read (bytes that are not UTF-8 …)
@@ -424,12 +485,19 @@ class InProcessMock:
         return self._problem(status, "Invalid request", found)
 
     def _problem(self, status: int, detail: str, found: list[dict[str, Any]]) -> httpx.Response:
-        body = {"type": "https://contract-tests.invalid/mock-errors", "title": detail, "status": status,
-                "detail": detail, "validation": found}
+        body = {
+            "type": "https://contract-tests.invalid/mock-errors",
+            "title": detail,
+            "status": status,
+            "detail": detail,
+            "validation": found,
+        }
         headers = [("content-type", "application/problem+json")]
         if found:
             headers.append(("sl-violations", header_value(found)))
-        return httpx.Response(status, headers=headers, content=json.dumps(body, ensure_ascii=True).encode())
+        return httpx.Response(
+            status, headers=headers, content=json.dumps(body, ensure_ascii=True).encode()
+        )
 
     # -- answering
 
@@ -444,17 +512,29 @@ class InProcessMock:
         responses = operation.get("responses") or {}
         codes = sorted(str(c) for c in responses)
         code = next((c for c in codes if c.startswith("2") and c.isdigit()), None)
-        code = code or next((c for c in codes if c.upper() == "2XX"), None) or ("default" if "default" in codes else None)
+        code = (
+            code
+            or next((c for c in codes if c.upper() == "2XX"), None)
+            or ("default" if "default" in codes else None)
+        )
         if code is None:
             return 204, [], b""
         status = int(code) if code.isdigit() else 200
-        response = self.synth.resolve(responses.get(code) if code in responses else responses.get(int(code)))
+        response = self.synth.resolve(
+            responses.get(code) if code in responses else responses.get(int(code))
+        )
         response = response if isinstance(response, dict) else {}
         headers: list[tuple[str, str]] = []
         for name, header in (response.get("headers") or {}).items():
             header = self.synth.resolve(header)
-            if isinstance(header, dict) and header.get("required") and name.lower() != "content-type":
-                value = self.synth.value(header.get("schema") or {"type": "string"}, direction="response")
+            if (
+                isinstance(header, dict)
+                and header.get("required")
+                and name.lower() != "content-type"
+            ):
+                value = self.synth.value(
+                    header.get("schema") or {"type": "string"}, direction="response"
+                )
                 headers.append((name, value if isinstance(value, str) else json.dumps(value)))
         content = response.get("content") or {}
         if not isinstance(content, dict) or not content or status in (204, 304):
@@ -463,7 +543,9 @@ class InProcessMock:
         media_object = content.get(media) or {}
         value = self._example(media_object)
         if value is _NONE:
-            value = self.synth.value(media_object.get("schema") or {}, full=True, direction="response")
+            value = self.synth.value(
+                media_object.get("schema") or {}, full=True, direction="response"
+            )
         headers.append(("content-type", media))
         if _is_json(media):
             return status, headers, json.dumps(value).encode()
@@ -504,8 +586,11 @@ class ContractServer:
     mock: InProcessMock | None = None
 
     def describe(self) -> str:
-        return {"prism": f"Prism at {self.base_url}", "inprocess": "the in-process mock (openapi-core + httpx)",
-                "external": f"the server at {self.base_url}"}[self.kind]
+        return {
+            "prism": f"Prism at {self.base_url}",
+            "inprocess": "the in-process mock (openapi-core + httpx)",
+            "external": f"the server at {self.base_url}",
+        }[self.kind]
 
     _ssl: ssl.SSLContext | None = field(default=None, init=False, repr=False)
 
@@ -543,7 +628,11 @@ def choose_mock(env_prefix: str, tests_dir: Path) -> tuple[str, str | None]:
     if prism is not None and node_available():
         return "prism", prism
     if wanted == "prism":
-        missing = "Node.js (node on PATH)" if prism is not None else "the prism binary (npm ci, or set PRISM_BIN)"
+        missing = (
+            "Node.js (node on PATH)"
+            if prism is not None
+            else "the prism binary (npm ci, or set PRISM_BIN)"
+        )
         raise RuntimeError(f"{env_prefix}_TEST_MOCK=prism, but {missing} is not available")
     return "inprocess", None
 
@@ -561,7 +650,9 @@ def open_contract_server(env_prefix: str, tests_dir: Path) -> Iterator[ContractS
     kind, prism = choose_mock(env_prefix, tests_dir)
     if kind == "inprocess" or prism is None:
         openapi = validator_for(doc, INPROCESS_BASE_URL)
-        yield ContractServer(doc, INPROCESS_BASE_URL, "inprocess", openapi, InProcessMock(doc, openapi))
+        yield ContractServer(
+            doc, INPROCESS_BASE_URL, "inprocess", openapi, InProcessMock(doc, openapi)
+        )
         return
     server = PrismServer(spec_path, prism=prism)
     try:
