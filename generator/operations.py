@@ -122,6 +122,11 @@ class OperationReader:
                     raw_ops.append(_RawOp(path, method, item[method], list(item.get("parameters") or [])))
         collections = self._collections(paths)
         self._plural = self._plural_names(raw_ops)
+        # An API that declares `Link` on most of its page-numbered lists (GitHub) pages them all
+        # that way, declared or not; otherwise each operation is judged on its own.
+        page_ops = [r for r in raw_ops if r.method == "get" and self._takes_page(r)]
+        declared = sum(1 for r in page_ops if self._declares_link(r))
+        self._link_api = declared * 2 > len(page_ops)
         ops = [self._operation(r, collections, auth_required) for r in raw_ops]
         return self._place(ops), auth, auth_header, auth_required
 
@@ -289,7 +294,9 @@ class OperationReader:
         if raw.method != "get" or response.kind != "json":
             return None
         if item is not None:
-            if "page" in query and self._declares_link(raw):
+            if "starting_after" in query:
+                return ir.PaginationDef("after_id", None, item, "starting_after", None, limit)
+            if "page" in query and (self._link_api or self._declares_link(raw)):
                 return ir.PaginationDef("link_header", None, item, "page", None, limit)
             if "page" in query:
                 return ir.PaginationDef("page_number", None, item, "page", None, limit)
@@ -315,8 +322,16 @@ class OperationReader:
         if "offset" in query:
             return ir.PaginationDef("offset", items_f.wire_name, item_t, "offset", None, limit)
         if "page" in query:
-            return ir.PaginationDef("page_number", items_f.wire_name, item_t, "page", None, limit)
+            scheme = "link_header" if self._link_api or self._declares_link(raw) else "page_number"
+            return ir.PaginationDef(scheme, items_f.wire_name, item_t, "page", None, limit)  # type: ignore[arg-type]
         return None
+
+    def _takes_page(self, raw: _RawOp) -> bool:
+        for p in [*raw.path_params, *(raw.node.get("parameters") or [])]:
+            node, _, _ = self._deref(p, "")
+            if isinstance(node, dict) and node.get("in") == "query" and node.get("name") == "page":
+                return True
+        return False
 
     def _declares_link(self, raw: _RawOp) -> bool:
         for status, resp in (raw.node.get("responses") or {}).items():
