@@ -414,7 +414,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             # Each round ran every loop once, back to back: the median of the per-round
             # ratios cancels slow drifts in load that the ratio of medians does not.
             ratios_paired = {
-                k: statistics.median(x / y for x, y in zip(times[a], times[b]))
+                k: statistics.median(x / y for x, y in zip(times[a], times[b], strict=True))
                 for k, (a, b) in pairs.items()
             }
             targets = {k: TARGET_RAW if k.endswith("raw") else TARGET_STAINLESS for k in pairs}

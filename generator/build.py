@@ -10,8 +10,8 @@ from .config import Config
 from .errors import SpecError
 from .loader import Spec, display_path
 from .modules import group_modules
-from .operations import OperationReader, build_resources, check_config_references
 from .naming import class_name, pascal, snake, words
+from .operations import OperationReader, build_resources, check_config_references
 from .schemas import SchemaReader
 from .validate import check_version, validate_document
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import ir
-from .paths import templates_dir
 from .client_view import ClientView
+from .paths import templates_dir
 from .render import make_environment
 
 # Runtime files copied verbatim into every SDK (from templates/runtime/).

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
-JsonValue = Union[None, bool, int, float, str, list["JsonValue"], dict[str, "JsonValue"]]
+JsonValue = Union[None, bool, int, float, str, list["JsonValue"], dict[str, "JsonValue"]]  # noqa: UP007 (forward refs)
 
 
 class _NoDefault:
@@ -106,7 +106,7 @@ class Constrained:
     constraints: Constraints
 
 
-TypeRef = Union[Prim, Formatted, AnyJson, ListOf, MapOf, Named, Const, UnionOf, Nullable, Constrained]
+TypeRef = Union[Prim, Formatted, AnyJson, ListOf, MapOf, Named, Const, UnionOf, Nullable, Constrained]  # noqa: UP007
 
 
 # ---------------------------------------------------------------- definitions
@@ -166,7 +166,7 @@ class AliasDef:
     type: TypeRef
 
 
-Definition = Union[ModelDef, EnumDef, AliasDef]
+Definition = Union[ModelDef, EnumDef, AliasDef]  # noqa: UP007
 
 
 @dataclass(frozen=True)

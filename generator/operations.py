@@ -175,7 +175,7 @@ class OperationReader:
         for path in paths:
             segs = [s for s in path.strip("/").split("/") if s]
             statics: list[str] = []
-            for i, seg in enumerate(segs):
+            for seg in segs:
                 if seg.startswith("{"):
                     if statics:
                         out.add(tuple(statics))
