@@ -33,10 +33,13 @@ if str(COMMITTED) not in sys.path:
 
 
 def sdksmith(
-    *args: str | Path, cwd: Path | None = None, timeout: float = 300
+    *args: str | Path,
+    cwd: Path | None = None,
+    timeout: float = 300,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the CLI in a subprocess, as a user would (`python -m generator` of this venv)."""
-    env = dict(os.environ)
+    env = {**os.environ, **(env or {})}
     env.pop("SDKSMITH_DEBUG", None)
     return subprocess.run(
         [sys.executable, "-m", "generator", *map(str, args)],
@@ -184,11 +187,12 @@ def braintrust_generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
-    """Every file under `root` (relative path -> content), for byte-for-byte comparisons."""
+    """Every file under `root` (relative path -> content), for byte-for-byte comparisons
+    (`__pycache__` left out: importing a tree we generated writes those)."""
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and "__pycache__" not in p.relative_to(root).parts
     }
 
 

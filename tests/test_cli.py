@@ -9,7 +9,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import COMMITTED, REPO, SPEC, SPEC_CONFIG, generate, import_tree, sdksmith, tree_bytes
+from conftest import (
+    BRAINTRUST,
+    COMMITTED,
+    REPO,
+    SPEC,
+    SPEC_CONFIG,
+    generate,
+    import_tree,
+    sdksmith,
+    tree_bytes,
+)
 
 MANIFEST = ".sdksmith-manifest"
 
@@ -33,26 +43,28 @@ def test_check_passes_on_the_committed_tree():
     assert subprocess.run(argv, cwd=REPO, check=False).returncode == 0
 
 
+def _listed(result: subprocess.CompletedProcess[str]) -> set[str]:
+    return {line.strip() for line in result.stdout.splitlines()[1:] if line.strip()}
+
+
 def test_check_reports_drift_after_a_spec_edit(spec_copy: Path, tmp_path: Path):
+    out = tmp_path / "generated"
+    shutil.copytree(COMMITTED, out, symlinks=True)
+    before = tree_bytes(out)
+    # Whatever drift the committed tree has is test_check_passes_on_the_committed_tree's
+    # business; here only what the edit adds to it counts.
+    baseline = _listed(sdksmith("check", spec_copy, "-o", out, cwd=tmp_path))
     text = spec_copy.read_text()
     old = "description: Identifier of the experiment."
     assert old in text
     spec_copy.write_text(text.replace(old, "description: Identifier of the experiment (edited)."))
-    out = tmp_path / "generated"
-    shutil.copytree(COMMITTED, out, symlinks=True)
-    before = tree_bytes(out)
     result = sdksmith("check", spec_copy, "-o", out, cwd=tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
-    listed = [line.strip() for line in result.stdout.splitlines()[1:] if line.strip()]
-    assert "experiments_sdk/types/experiment.py (differs)" in listed, listed
-    assert all(line.endswith(" (differs)") for line in listed), listed  # nothing missing or removed
-    changed = {line.removesuffix(" (differs)") for line in listed}
-    expected = {
-        rel
-        for rel, content in tree_bytes(out).items()
-        if b"Identifier of the experiment." in content
-    }
-    assert changed <= expected | {MANIFEST}, changed  # only files that carry the edited text
+    added = _listed(result) - baseline
+    assert "experiments_sdk/types/experiment.py (differs)" in added, added
+    assert all(line.endswith(" (differs)") for line in added), added  # nothing missing or removed
+    carriers = {rel for rel, content in before.items() if b"Identifier of the experiment." in content}
+    assert {line.removesuffix(" (differs)") for line in added} <= carriers, added
     assert tree_bytes(out) == before  # check never writes
     # After generating, the check passes again.
     assert sdksmith("generate", spec_copy, "-o", out, "-q").returncode == 0
@@ -99,13 +111,20 @@ def test_two_generations_are_byte_identical(spec_copy: Path, tmp_path: Path):
     assert tree_bytes(a) == first
     # What `generate` writes is what generated/ holds (same spec, same config).
     listed = (COMMITTED / MANIFEST).read_text().splitlines()
-    committed = {
-        rel: (COMMITTED / rel).read_bytes()
-        for rel in [MANIFEST, *listed]
-        if rel and not rel.startswith("#")
-    }
+    committed = {rel: (COMMITTED / rel).read_bytes() for rel in [MANIFEST, *listed] if rel and not rel.startswith("#")}
     hand_written = {"experiments_sdk/lib/__init__.py"}  # the seed: written once, then the user's
     assert {rel: v for rel, v in first.items() if rel not in hand_written} == committed
+
+
+def test_generation_does_not_depend_on_hash_seeds(tmp_path: Path):
+    """The 238-schema Braintrust spec, generated under two hash seeds: byte-identical."""
+    trees = []
+    for seed in ("1", "12345"):
+        out = tmp_path / f"seed{seed}"
+        result = sdksmith("generate", BRAINTRUST, "-o", out, "-q", env={"PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        trees.append(tree_bytes(out))
+    assert trees[0] == trees[1]
 
 
 def test_generated_files_name_only_the_spec_file(spec_copy: Path, tmp_path: Path):
@@ -117,9 +136,7 @@ def test_generated_files_name_only_the_spec_file(spec_copy: Path, tmp_path: Path
 
 
 def test_help():
-    top = subprocess.run(
-        [sys.executable, "-m", "generator", "--help"], capture_output=True, text=True, check=False
-    )
+    top = subprocess.run([sys.executable, "-m", "generator", "--help"], capture_output=True, text=True, check=False)
     assert top.returncode == 0
     assert "generate" in top.stdout and "check" in top.stdout
     assert top.stdout.startswith("usage: sdksmith")
@@ -193,9 +210,7 @@ def test_hand_written_files_survive_regeneration(spec_copy: Path, tmp_path: Path
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(content)
     # Regenerate from an edited spec, so generated files do change.
-    spec_copy.write_text(
-        spec_copy.read_text().replace("Identifier of the experiment.", "Identifier (v2).")
-    )
+    spec_copy.write_text(spec_copy.read_text().replace("Identifier of the experiment.", "Identifier (v2)."))
     result = sdksmith("generate", spec_copy, "-o", out, "-q")
     assert result.returncode == 0, result.stderr
     after = tree_bytes(out)
@@ -204,9 +219,7 @@ def test_hand_written_files_survive_regeneration(spec_copy: Path, tmp_path: Path
     assert b"Identifier (v2)." in after["experiments_sdk/types/experiment.py"]
     manifest = set((out / MANIFEST).read_text().splitlines())
     assert not any(rel in manifest for rel in mine)
-    assert (
-        sdksmith("check", spec_copy, "-o", out, "-q").returncode == 0
-    )  # hand-written files are not drift
+    assert sdksmith("check", spec_copy, "-o", out, "-q").returncode == 0  # hand-written files are not drift
 
 
 def test_files_no_longer_generated_are_removed(tmp_path: Path):
@@ -216,9 +229,7 @@ def test_files_no_longer_generated_are_removed(tmp_path: Path):
         "        '200':\n          description: ok\ncomponents:\n  schemas:\n"
         "    Keep:\n      type: object\n      properties:\n        a: {type: string}\n"
     )
-    spec.write_text(
-        base + "    Drop:\n      type: object\n      properties:\n        b: {type: string}\n"
-    )
+    spec.write_text(base + "    Drop:\n      type: object\n      properties:\n        b: {type: string}\n")
     out = tmp_path / "out"
     assert generate(spec, out).returncode == 0
     assert (out / "shrink" / "types" / "drop.py").is_file()
@@ -237,13 +248,9 @@ def test_generate_refuses_a_non_empty_directory_without_manifest(spec_copy: Path
     result = sdksmith("generate", spec_copy, "-o", out)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert re.search(r"^error: \S*out#: .*\.sdksmith-manifest", result.stderr, re.MULTILINE), (
-        result.stderr
-    )
+    assert re.search(r"^error: \S*out#: .*\.sdksmith-manifest", result.stderr, re.MULTILINE), result.stderr
     assert tree_bytes(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [spec_copy.name, "sdksmith.yaml", "out"]
-    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([spec_copy.name, "sdksmith.yaml", "out"])
 
 
 def test_generate_into_an_empty_directory_is_fine(spec_copy: Path, tmp_path: Path):
@@ -253,14 +260,12 @@ def test_generate_into_an_empty_directory_is_fine(spec_copy: Path, tmp_path: Pat
     assert (out / MANIFEST).is_file()
 
 
-def test_generate_refuses_a_hand_written_file_where_a_generated_one_goes(
-    spec_copy: Path, tmp_path: Path
-):
+def test_generate_refuses_a_hand_written_file_where_a_generated_one_goes(spec_copy: Path, tmp_path: Path):
     out = tmp_path / "out"
     assert generate(spec_copy, out).returncode == 0
     manifest = out / MANIFEST
     lines = manifest.read_text().splitlines()
-    manifest.write_text("\n".join(l for l in lines if l != "experiments_sdk/types/error.py") + "\n")
+    manifest.write_text("\n".join(x for x in lines if x != "experiments_sdk/types/error.py") + "\n")
     (out / "experiments_sdk" / "types" / "error.py").write_text("# mine now\n")
     before = tree_bytes(out)
     result = sdksmith("generate", spec_copy, "-o", out)

@@ -141,12 +141,8 @@ def _parsers(sdk: Sdk):
     return {
         "from_json": lambda d: Event.from_json(json.dumps(d)),
         "from_dict": lambda d: Event.from_dict(d),
-        "parse_json list": lambda d: sdk.package.parse_json(
-            list[Event], json.dumps([minimal_event(), d])
-        )[1],
-        "parse_python list": lambda d: sdk.package.parse_python(list[Event], [d, minimal_event()])[
-            0
-        ],
+        "parse_json list": lambda d: sdk.package.parse_json(list[Event], json.dumps([minimal_event(), d]))[1],
+        "parse_python list": lambda d: sdk.package.parse_python(list[Event], [d, minimal_event()])[0],
     }
 
 
@@ -159,9 +155,7 @@ def test_parsing_never_raises_and_names_exactly_the_bad_fields(sdk: Sdk, name, m
     for how, parse in _parsers(sdk).items():
         event = parse(copy.deepcopy(data))
         assert isinstance(event, sdk.ExperimentEvent), how
-        bad = [
-            p.split(".", 1)[1] for p in event.invalid_fields()
-        ]  # drop the root ("ExperimentEvent" / "list[1]")
+        bad = [p.split(".", 1)[1] for p in event.invalid_fields()]  # drop the root ("ExperimentEvent" / "list[1]")
         assert sorted(bad) == sorted(p.split(".", 1)[1] for p in paths), (
             how,
             event.invalid_fields(),
@@ -238,9 +232,7 @@ def test_typed_attributes(sdk: Sdk):
 
 
 def test_bad_field_raises_naming_path_expected_and_received(sdk: Sdk):
-    event = sdk.ExperimentEvent.from_dict(
-        {**full_event(), "span_id": 12345, "metrics": {"start": "soon", "end": 2.5}}
-    )
+    event = sdk.ExperimentEvent.from_dict({**full_event(), "span_id": 12345, "metrics": {"start": "soon", "end": 2.5}})
     with pytest.raises(sdk.package.InvalidDataError) as info:
         _ = event.span_id
     err = info.value
@@ -301,9 +293,7 @@ def test_json_field_states(sdk: Sdk):
     optional_missing = event._tags()
     assert optional_missing.is_missing() and optional_missing.raw is None
     created = event._created()
-    assert created.is_known() and created.value == datetime(
-        2025, 5, 12, 9, 35, 10, tzinfo=timezone.utc
-    )
+    assert created.is_known() and created.value == datetime(2025, 5, 12, 9, 35, 10, tzinfo=timezone.utc)
     assert created.raw == "2025-05-12T09:35:10Z"
     # A nested object's raw JSON is what was received: no fields added.
     metrics = event._metrics()
@@ -340,10 +330,7 @@ def test_untyped_fields_give_raw_json(sdk: Sdk):
         "n": [1, 2, {"deep": None}],
     }
     assert event._input().is_known() and event._input().raw == full_event()["input"]
-    assert (
-        event._output().raw == "Council approves lanes."
-        and event.output == "Council approves lanes."
-    )
+    assert event._output().raw == "Council approves lanes." and event.output == "Council approves lanes."
     assert event._expected().value == ["any", "json", 3]
     assert event._error().is_null()
     for value in (0, 1.5, "s", True, [None], {"k": {"k": []}}):
@@ -429,9 +416,7 @@ def test_round_trip_is_lossless(sdk: Sdk, data):
 
 
 def test_date_times_are_re_emitted_in_rfc3339(sdk: Sdk):
-    event = sdk.ExperimentEvent.from_dict(
-        {**minimal_event(), "created": "2025-05-12T11:35:10.500+02:00"}
-    )
+    event = sdk.ExperimentEvent.from_dict({**minimal_event(), "created": "2025-05-12T11:35:10.500+02:00"})
     assert event.is_valid()
     out = event.to_dict()["created"]
     assert datetime.fromisoformat(out.replace("Z", "+00:00")) == datetime(
@@ -464,9 +449,7 @@ def test_builder_typed_raw_and_additional_setters(sdk: Sdk):
         .additional_property("team", "search")
         .additional_properties({"shard": 3})
         .span_attributes(
-            sdk.ExperimentEventSpanAttributes.builder()
-            .type(sdk.ExperimentEventSpanAttributesType.TOOL)
-            .build()
+            sdk.ExperimentEventSpanAttributes.builder().type(sdk.ExperimentEventSpanAttributesType.TOOL).build()
         )
         .metrics(sdk.ExperimentEventMetrics.builder().start(1.5).build())
         .tags(["a"])
@@ -496,9 +479,7 @@ def test_builder_typed_raw_and_additional_setters(sdk: Sdk):
 
 
 def test_builder_raw_by_wire_name_and_by_attribute_name(sdk: Sdk):
-    exp = (
-        sdk.Experiment.builder().raw("pipeline_id", UUID2).raw("createdAt", "2025-05-12T09:30:00Z")
-    )
+    exp = sdk.Experiment.builder().raw("pipeline_id", UUID2).raw("createdAt", "2025-05-12T09:30:00Z")
     exp = (
         exp.id(UUID1)
         .name(None)
@@ -508,9 +489,7 @@ def test_builder_raw_by_wire_name_and_by_attribute_name(sdk: Sdk):
         .build()
     )
     assert exp.is_valid(), exp.invalid_fields()
-    assert exp.pipeline_id == UUID2 and exp.created_at == datetime(
-        2025, 5, 12, 9, 30, tzinfo=timezone.utc
-    )
+    assert exp.pipeline_id == UUID2 and exp.created_at == datetime(2025, 5, 12, 9, 30, tzinfo=timezone.utc)
     assert exp.to_dict()["pipelineId"] == UUID2 and "pipeline_id" not in exp.to_dict()
 
 
@@ -585,15 +564,11 @@ def test_strict_mode_raises_on_bad_fields(sdk: Sdk):
     with pytest.raises(sdk.package.InvalidDataError):
         Event.from_dict(without(full_event(), "id"), strict=True)
     with pytest.raises(sdk.package.InvalidDataError):
-        sdk.package.parse_json(
-            list[Event], json.dumps([full_event(), {**full_event(), "created": "?"}]), strict=True
-        )
+        sdk.package.parse_json(list[Event], json.dumps([full_event(), {**full_event(), "created": "?"}]), strict=True)
     with pytest.raises(sdk.package.InvalidDataError):
         sdk.package.parse_python(list[Event], [{**full_event(), "is_root": "yes"}], strict=True)
     # Unknown fields and enum values are not errors, even in strict mode.
-    ok = Event.from_json(
-        json.dumps({**full_event(), "new": 1, "span_attributes": {"type": "new-kind"}}), strict=True
-    )
+    ok = Event.from_json(json.dumps({**full_event(), "new": 1, "span_attributes": {"type": "new-kind"}}), strict=True)
     assert ok.is_valid() and ok.span_attributes.type.is_known is False
 
 
@@ -606,9 +581,7 @@ def test_repr_shows_fields(sdk: Sdk):
     assert text.startswith("ExperimentEvent(")
     for part in ("id='evt-2'", "root_span_id='span-root'", "team='x'", "span_id=Invalid(77)"):
         assert part in text, text
-    assert "Invalid(<missing>)" in repr(
-        sdk.ExperimentEvent.from_dict(without(minimal_event(), "id"))
-    )
+    assert "Invalid(<missing>)" in repr(sdk.ExperimentEvent.from_dict(without(minimal_event(), "id")))
 
 
 def test_equality(sdk: Sdk):
@@ -618,15 +591,9 @@ def test_equality(sdk: Sdk):
     assert E.from_dict({**full_event(), "x": 1}) == E.from_dict({**full_event(), "x": 1})
     assert E.from_dict({**full_event(), "x": 1}) != E.from_dict({**full_event(), "x": 2})
     assert E.from_dict({**full_event(), "x": 1}) != E.from_dict(full_event())
-    assert E.from_dict({**full_event(), "span_id": 1}) == E.from_dict(
-        {**full_event(), "span_id": 1}
-    )
-    assert E.from_dict({**full_event(), "span_id": 1}) != E.from_dict(
-        {**full_event(), "span_id": 2}
-    )
-    assert E.from_dict({**full_event(), "span_id": 1}) != E.from_dict(
-        {**full_event(), "span_id": "1"}
-    )
+    assert E.from_dict({**full_event(), "span_id": 1}) == E.from_dict({**full_event(), "span_id": 1})
+    assert E.from_dict({**full_event(), "span_id": 1}) != E.from_dict({**full_event(), "span_id": 2})
+    assert E.from_dict({**full_event(), "span_id": 1}) != E.from_dict({**full_event(), "span_id": "1"})
     nested = {**full_event(), "metrics": {"start": 1, "cost": 2}}
     assert E.from_dict(nested) != E.from_dict({**nested, "metrics": {"start": 1, "cost": 3}})
     # A model with the same content compares equal wherever it was parsed.
@@ -645,9 +612,7 @@ def test_camel_case_aliases(sdk: Sdk):
     assert exp.updated_at == datetime(2025, 5, 12, 9, 41, 27, tzinfo=timezone.utc)
     assert exp._pipeline_id().raw == UUID2
     assert exp.to_dict() == experiment_json()
-    page = sdk.ExperimentList.from_json(
-        json.dumps({"data": [experiment_json()], "next_cursor": None})
-    )
+    page = sdk.ExperimentList.from_json(json.dumps({"data": [experiment_json()], "next_cursor": None}))
     assert page.data[0].pipeline_id == UUID2 and page.next_cursor is None
 
 
@@ -678,7 +643,10 @@ def test_30_and_31_twins_generate_the_same_types(constructs31_sdk: Sdk, construc
     a = tree_bytes(constructs31_sdk.root / "constructs" / "types")
     b = tree_bytes(constructs30_sdk.root / "constructs" / "types")
     assert sorted(a) == sorted(b)
-    strip = lambda content: content.split(b"\n", 1)[1]  # the header names the source file
+
+    def strip(content: bytes) -> bytes:
+        return content.split(b"\n", 1)[1]  # the header line names the source file
+
     assert {k: strip(v) for k, v in a.items()} == {k: strip(v) for k, v in b.items()}
 
 
@@ -743,9 +711,7 @@ def test_any_of_without_discriminator(constructs: Sdk):
 
 def test_one_of_primitives(constructs: Sdk):
     for ok in ("id", 7, ""):
-        owner = _check(
-            constructs.Owner, {"pet": {"pet_type": "cat", "name": "T"}, "identifier": ok}
-        )
+        owner = _check(constructs.Owner, {"pet": {"pet_type": "cat", "name": "T"}, "identifier": ok})
         assert owner.identifier == ok and type(owner.identifier) is type(ok)
     for bad in (1.5, True, None, [1], {"a": 1}):
         _check(
@@ -762,12 +728,8 @@ def test_all_of_merges_members(constructs: Sdk):
     )
     assert thing.id == UUID1 and thing.label == "x" and thing.secret == "s"
     assert thing.created == datetime(2025, 5, 12, 9, 30, tzinfo=timezone.utc)
-    _check(
-        constructs.NamedThing, {}, ["NamedThing.id", "NamedThing.label"]
-    )  # required from both members
-    _check(
-        constructs.NamedThing, {"id": UUID1, "label": ""}, ["NamedThing.label"]
-    )  # minLength from the inline member
+    _check(constructs.NamedThing, {}, ["NamedThing.id", "NamedThing.label"])  # required from both members
+    _check(constructs.NamedThing, {"id": UUID1, "label": ""}, ["NamedThing.label"])  # minLength from the inline member
 
 
 def test_nullable(constructs: Sdk):
@@ -819,9 +781,7 @@ def test_arrays_and_maps(constructs: Sdk):
     }
     c = _check(constructs.Collections, full)
     assert c.matrix == [[1.0, 2.5], []] and c.counts == {"a": 1, "b": -2}
-    assert isinstance(c.circles[1], constructs.Circle) and c.circles[1].additional_properties == {
-        "extra": True
-    }
+    assert isinstance(c.circles[1], constructs.Circle) and c.circles[1].additional_properties == {"extra": True}
     assert isinstance(c.shapes_by_name["s"], constructs.Square)
     _check(
         constructs.Collections,
@@ -850,9 +810,7 @@ def test_typed_additional_properties(constructs: Sdk):
     catalog = _check(constructs.Catalog, {"title": "t", "a": {"side": 1}})
     assert catalog.is_valid()
     # A bad field inside a model-typed additional property is found too.
-    _check(
-        constructs.Catalog, {"title": "t", "a": {"side": 1}, "b": {"side": "q"}}, ["Catalog.b.side"]
-    )
+    _check(constructs.Catalog, {"title": "t", "a": {"side": 1}, "b": {"side": "q"}}, ["Catalog.b.side"])
     _check(constructs.Catalog, {"b": {"side": "q"}}, ["Catalog.b.side"])
 
 
@@ -882,9 +840,7 @@ def test_recursive_schemas(constructs: Sdk):
 def test_const(constructs: Sdk):
     s = _check(constructs.Settings, {"kind": "settings", "version": 2})
     assert s.kind == "settings" and s.version == 2
-    _check(
-        constructs.Settings, {"kind": "other", "version": 3}, ["Settings.kind", "Settings.version"]
-    )
+    _check(constructs.Settings, {"kind": "other", "version": 3}, ["Settings.kind", "Settings.version"])
     _check(constructs.Settings, {"kind": "settings", "version": "2"}, ["Settings.version"])
 
 
@@ -894,27 +850,19 @@ def test_defaults(constructs: Sdk):
     s = _check(constructs.Settings, {"kind": "settings"})
     assert s.limit is None and s.mode is None and s.tags is None
     assert s._limit().is_missing()
-    given = _check(
-        constructs.Settings, {"kind": "settings", "limit": 25, "mode": "careful", "tags": ["x"]}
-    )
+    given = _check(constructs.Settings, {"kind": "settings", "limit": 25, "mode": "careful", "tags": ["x"]})
     assert given.limit == 25 and given.mode is constructs.SettingsMode.CAREFUL
 
 
 def test_enums_of_every_base(constructs: Sdk):
-    s = _check(
-        constructs.Settings, {"kind": "settings", "mode": "slow mode", "level": 2, "ratio": 0.5}
-    )
-    assert (
-        s.mode is constructs.SettingsMode.SLOW_MODE and s.level is constructs.SettingsLevel.VALUE_2
-    )
+    s = _check(constructs.Settings, {"kind": "settings", "mode": "slow mode", "level": 2, "ratio": 0.5})
+    assert s.mode is constructs.SettingsMode.SLOW_MODE and s.level is constructs.SettingsLevel.VALUE_2
     assert s.ratio is constructs.SettingsRatio.VALUE_0_5
     u = _check(constructs.Settings, {"kind": "settings", "mode": "turbo", "level": 7, "ratio": 2.5})
     assert (u.mode.is_known, u.level.is_known, u.ratio.is_known) == (False, False, False)
     assert (u.mode.value, u.level.value, u.ratio.value) == ("turbo", 7, 2.5)
     repr(u.mode), repr(u.level), repr(u.ratio)
-    whole = _check(
-        constructs.Settings, {"kind": "settings", "ratio": 2}
-    )  # a JSON integer is a number
+    whole = _check(constructs.Settings, {"kind": "settings", "ratio": 2})  # a JSON integer is a number
     assert whole.ratio.value == 2 and whole.ratio.is_known is False
     repr(whole.ratio)
     _check(
@@ -933,10 +881,7 @@ def test_formats(constructs: Sdk):
         "ratio": 0.5,
     }
     f = _check(constructs.Formats, data)
-    assert (
-        f.when == datetime(2025, 5, 12, 7, 30, tzinfo=timezone.utc)
-        and f.when.utcoffset().total_seconds() == 7200
-    )
+    assert f.when == datetime(2025, 5, 12, 7, 30, tzinfo=timezone.utc) and f.when.utcoffset().total_seconds() == 7200
     assert type(f.day) is date and f.day == date(2025, 5, 12)
     assert f.uid == UUID1 and f.blob == "aGVsbG8="
     _check(
@@ -954,9 +899,7 @@ def test_formats(constructs: Sdk):
 
 def test_read_only_and_write_only(constructs: Sdk):
     # readOnly fields come back in responses; round-trip them.
-    thing = _check(
-        constructs.NamedThing, {"id": UUID1, "created": "2025-05-12T09:30:00Z", "label": "l"}
-    )
+    thing = _check(constructs.NamedThing, {"id": UUID1, "created": "2025-05-12T09:30:00Z", "label": "l"})
     assert thing.id == UUID1
     # OpenAPI: "If the property is marked as writeOnly being true and is in the required
     # list, the required will take effect on the request only." A response never carries it.
@@ -994,9 +937,7 @@ def test_builders_on_constructs(constructs: Sdk):
 def test_references_to_nullable_components(constructs: Sdk):
     # NullableStatus / NullableBox allow null themselves (3.1: "null" in `type`; 3.0: `nullable`),
     # so a required property that refers to them accepts null.
-    h = _check(
-        constructs.Holder, {"status": None, "box": None, "statuses": ["open", None, "archived"]}
-    )
+    h = _check(constructs.Holder, {"status": None, "box": None, "statuses": ["open", None, "archived"]})
     assert h.status is None and h.box is None
     assert h.statuses[0] is constructs.NullableStatus.OPEN and h.statuses[1] is None
     assert h.statuses[2].is_known is False

@@ -373,6 +373,8 @@ class SdkModel(pydantic.BaseModel):
                 return _validate(cls, data)
             except ValidationError:
                 pass
+        if not cls.__pydantic_complete__:
+            cls.model_rebuild()  # a deferred class: resolve the annotations read below
         fields = cls.model_fields
         wire_map = cls._wire_map()
         values: dict[str, Any] = {}
@@ -564,7 +566,32 @@ def parse_json(tp: type[T] | Any, data: str | bytes, *, strict: bool = False) ->
             raise  # not JSON at all: nothing to be lenient about
         if strict:
             raise _strict_error(tp, exc, decoded) from None
+        if get_origin(tp) is list and isinstance(decoded, list):
+            return cast(T, _coerce_list(tp, decoded, exc))
     return cast(T, _coerce_top(tp, decoded))
+
+
+def _coerce_list(tp: Any, items: list[Any], exc: ValidationError) -> list[Any]:
+    """A list that failed validation: the error locations say which items are bad.
+
+    The good items are validated together in one pass (pydantic's lax Python mode
+    gives the same values as strict JSON mode for data strict mode accepted), and
+    only the bad ones are rebuilt field by field.
+    """
+    bad = {
+        e["loc"][0]
+        for e in exc.errors(include_url=False)
+        if e["loc"] and isinstance(e["loc"][0], int)
+    }
+    (item_tp,) = get_args(tp) or (Any,)
+    good = iter(
+        _adapter(tp).validate_python([item for i, item in enumerate(items) if i not in bad])
+    )
+    name = _describe_type(item_tp)
+    return [
+        _coerce(item_tp, item, f"{name}[{i}]", known_invalid=True)[1] if i in bad else next(good)
+        for i, item in enumerate(items)
+    ]
 
 
 def parse_python(tp: type[T] | Any, data: Any, *, strict: bool = False) -> T:

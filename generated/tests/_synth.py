@@ -522,7 +522,7 @@ def openapi30_null_types(node: Any) -> Any:
     """
     if isinstance(node, list):
         items = [openapi30_null_types(v) for v in node]
-        return node if all(a is b for a, b in zip(items, node)) else items
+        return node if all(a is b for a, b in zip(items, node, strict=True)) else items
     if not isinstance(node, dict):
         return node
     changed = False
