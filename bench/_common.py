@@ -136,9 +136,7 @@ def tree_rss(root: int) -> int:
 class ProcResult:
     returncode: int
     wall: float  # seconds, spawn to exit
-    maxrss: (
-        int  # bytes: largest single process of the tree (wait4 rusage: child + waited descendants)
-    )
+    maxrss: int  # bytes: largest single process of the tree (wait4 rusage: child + waited descendants)
     tree_peak: int  # bytes: largest sampled sum over the live tree (sampled every `interval`)
     cpu: float = 0.0  # seconds, user + system, of the process and its waited descendants
     stderr_tail: str = ""
@@ -231,9 +229,7 @@ def environment() -> dict[str, Any]:
         "git_dirty_paths": len(dirty),
         "runtime_sha": {
             "templates/runtime/_models.py": sha256(ROOT / "templates/runtime/_models.py"),
-            "generated/experiments_sdk/_models.py": sha256(
-                ROOT / "generated/experiments_sdk/_models.py"
-            ),
+            "generated/experiments_sdk/_models.py": sha256(ROOT / "generated/experiments_sdk/_models.py"),
         },
     }
 
@@ -258,9 +254,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
 
     def line(r: Sequence[str]) -> str:
-        return "  ".join(
-            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        )
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
 
     out = [line(cells[0]), "  ".join("-" * w for w in widths)]
     out += [line(r) for r in cells[1:]]

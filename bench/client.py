@@ -155,9 +155,7 @@ def load_ours(mode: str, tmp: Path) -> tuple[Any, str]:
         root = tmp / "sdk"
         generate_sdk(SPEC, root)
     sys.path.insert(0, str(root))
-    for name in [
-        m for m in sys.modules if m == "experiments_sdk" or m.startswith("experiments_sdk.")
-    ]:
+    for name in [m for m in sys.modules if m == "experiments_sdk" or m.startswith("experiments_sdk.")]:
         del sys.modules[name]  # another benchmark may have imported the committed copy
     sdk = importlib.import_module("experiments_sdk")
     if not sdk.__file__.startswith(str(root)):
@@ -169,9 +167,7 @@ def load_stainless() -> Any:
     try:
         import braintrust_api
     except ImportError as exc:
-        raise c.BenchError(
-            f"braintrust-api is not installed ({exc}): `.venv/bin/pip install -e '.[dev]'`"
-        ) from None
+        raise c.BenchError(f"braintrust-api is not installed ({exc}): `.venv/bin/pip install -e '.[dev]'`") from None
     return braintrust_api
 
 
@@ -198,9 +194,7 @@ def make_cases(sdk: Any, bt: Any, base: str, ids: list[str], loop: asyncio.Abstr
     a_ours, a_theirs, a_raw = loop.run_until_complete(make_async())
 
     def bad(what: str, got: Any, want: str) -> c.BenchError:
-        return c.BenchError(
-            f"{what}: got {type(got).__name__} {getattr(got, 'id', got)!r}, want id {want!r}"
-        )
+        return c.BenchError(f"{what}: got {type(got).__name__} {getattr(got, 'id', got)!r}, want id {want!r}")
 
     def ours_sync() -> None:
         retrieve = ours.experiments.retrieve
@@ -291,11 +285,7 @@ def check_first_calls(checks: dict[str, Any], ident: str) -> dict[str, Any]:
     out["ours"] = {"class": f"{our_cls.__module__}.{our_cls.__name__}", "status": str(e.status)}
     theirs, their_cls = checks["stainless"]
     e2 = theirs.experiments.retrieve(ident)
-    if (
-        type(e2) is not their_cls
-        or e2.id != ident
-        or e2.project_id != STAINLESS_PAYLOAD["project_id"]
-    ):
+    if type(e2) is not their_cls or e2.id != ident or e2.project_id != STAINLESS_PAYLOAD["project_id"]:
         raise c.BenchError(f"braintrust_api returned {e2!r}")
     out["stainless"] = {"class": f"{their_cls.__module__}.{their_cls.__name__}"}
     return out
@@ -400,10 +390,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if served["counts"] != want or served["other"]:
                 raise c.BenchError(f"server saw {served}, expected {want} (retries? wrong paths?)")
             # interleave() ran a warm-up call first: keep the last `repeat` CPU samples.
-            s = {
-                name: {**c.stats(t), "cpu": c.stats(cpu[name][-repeat:])}
-                for name, t in times.items()
-            }
+            s = {name: {**c.stats(t), "cpu": c.stats(cpu[name][-repeat:])} for name, t in times.items()}
             pairs = {
                 f"{side}_vs_{base}": (f"ours_{side}", f"{base}_{side}")
                 for side in ("sync", "async")
@@ -461,10 +448,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     headers = ["loop", "median", "min", "wall/req", "cpu/req", "vs raw: med / min", "vs stainless"]
     print(c.table(headers, rows))
     over = {
-        side: [
-            (per_req[f"ours_{side}"][k] - per_req[f"raw_{side}"][k]) * 1e6
-            for k in ("median", "cpu_median")
-        ]
+        side: [(per_req[f"ours_{side}"][k] - per_req[f"raw_{side}"][k]) * 1e6 for k in ("median", "cpu_median")]
         for side in ("sync", "async")
     }
     print(
@@ -484,14 +468,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         why = f"targets missed: {', '.join(missed)}" if missed else "--profile"
         print(f"  profile of one ours_sync loop ({why}; cProfile inflates Python-heavy code):")
         for name, calls, cum in profile["stages"]:
-            print(
-                f"    {cum / n * 1e6:7.1f} µs/request cumulative, {calls / n:4.1f} calls/request  {name}"
-            )
+            print(f"    {cum / n * 1e6:7.1f} µs/request cumulative, {calls / n:4.1f} calls/request  {name}")
         print("    top own time:")
         for where, calls, tt in profile["own"][:12]:
-            print(
-                f"    {tt / n * 1e6:7.1f} µs/request own, {calls / n:5.1f} calls/request  {where}"
-            )
+            print(f"    {tt / n * 1e6:7.1f} µs/request own, {calls / n:5.1f} calls/request  {where}")
 
     return {
         "requests": n,

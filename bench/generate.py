@@ -44,9 +44,7 @@ def _tool(name: str) -> str:
 def find_package(out: Path) -> str:
     """The import name of the SDK sdksmith wrote into `out` (it is derived from the spec)."""
     pkgs = sorted(
-        p.name
-        for p in out.iterdir()
-        if p.is_dir() and (p / "__init__.py").exists() and (p / "types").is_dir()
+        p.name for p in out.iterdir() if p.is_dir() and (p / "__init__.py").exists() and (p / "types").is_dir()
     )
     if len(pkgs) != 1:
         raise c.BenchError(f"expected one generated package in {out}, found {pkgs}")
@@ -84,9 +82,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     repeat = args.repeat or DEFAULT_REPEAT
     if not spec.exists():
         raise c.BenchError(f"spec not found: {spec}")
-    print(
-        f"generate: {spec} ({spec.stat().st_size / c.MIB:.1f} MiB); {repeat} run(s) each, no warm-up"
-    )
+    print(f"generate: {spec} ({spec.stat().st_size / c.MIB:.1f} MiB); {repeat} run(s) each, no warm-up")
     runs: dict[str, list[c.ProcResult]] = {"ours": [], "datamodel-codegen": []}
     checks: dict[str, Any] = {}
 
@@ -119,18 +115,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 ]
             )  # fmt: skip
             if res.returncode != 0:
-                raise c.BenchError(
-                    f"datamodel-codegen failed ({res.returncode}):\n{res.stderr_tail}"
-                )
+                raise c.BenchError(f"datamodel-codegen failed ({res.returncode}):\n{res.stderr_tail}")
             checks["datamodel-codegen"] = _check_theirs(d / "x.py")
             shutil.rmtree(d)
             runs["datamodel-codegen"].append(res)
             return res.wall
 
         # Baseline first in round one: it is the long one, and the order alternates after.
-        c.interleave(
-            {"datamodel-codegen": theirs, "ours": ours}, repeat, warmup=0, progress="generate"
-        )
+        c.interleave({"datamodel-codegen": theirs, "ours": ours}, repeat, warmup=0, progress="generate")
 
     s = {
         name: {

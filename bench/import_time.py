@@ -112,9 +112,7 @@ def detect_clients(cwd: Path, pkg: str) -> list[dict[str, Any]]:
 
 def pick_model(cwd: Path, pkg: str) -> str:
     code = f"import {pkg}.types as t; print('{MODEL}' if '{MODEL}' in t.__all__ else t.__all__[0])"
-    proc = subprocess.run(
-        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=False
-    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise c.BenchError(f"`import {pkg}.types` failed:\n{proc.stderr[-2000:]}")
     return proc.stdout.strip()
@@ -169,9 +167,7 @@ def cases(pkg: str, model: str, clients: list[dict[str, Any]]) -> tuple[list[Cas
             )
         )
     if not usable:
-        notes.append(
-            f"no client class exported by {pkg} yet: the import + construct-client case is skipped"
-        )
+        notes.append(f"no client class exported by {pkg} yet: the import + construct-client case is skipped")
     return out, notes
 
 
@@ -292,14 +288,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if case.baseline not in seen_baselines:
             seen_baselines.add(case.baseline)
             rows.append(timing(f"baseline: {case.baseline}", b) + [""] * 5)
-        target = (
-            "(info)"
-            if case.target is None
-            else (f"<= {case.target}x {c.verdict(r['median'], case.target)}")
-        )
+        target = "(info)" if case.target is None else (f"<= {case.target}x {c.verdict(r['median'], case.target)}")
         rows.append(
-            timing(case.label, o)
-            + [f"{r['median']:.2f}x", f"{r['min']:.2f}x", f"{net:.2f}x", f"{r_cpu:.2f}x", target]
+            timing(case.label, o) + [f"{r['median']:.2f}x", f"{r['min']:.2f}x", f"{net:.2f}x", f"{r_cpu:.2f}x", target]
         )
         results.append(
             {"case": case.label, "ours": case.ours, "baseline": case.baseline, "ratio": r,

@@ -256,9 +256,7 @@ def load_ours() -> Any:
     from experiments_sdk.types import ExperimentEvent
 
     if not experiments_sdk.__file__.startswith(generated):
-        raise c.BenchError(
-            f"imported experiments_sdk from {experiments_sdk.__file__}, not {generated}"
-        )
+        raise c.BenchError(f"imported experiments_sdk from {experiments_sdk.__file__}, not {generated}")
     return experiments_sdk, ExperimentEvent
 
 
@@ -317,9 +315,7 @@ def check_valid(sdk: Any, event_tp: Any, plain_ta: TypeAdapter, doc: bytes, n: i
             raise c.BenchError(f"event {i}: ours and plain disagree:\n{o!r}\n{p!r}")
 
 
-def check_bad(
-    sdk: Any, event_tp: Any, plain_ta: TypeAdapter, doc: bytes, n: int, bad: dict[int, str]
-) -> Any:
+def check_bad(sdk: Any, event_tp: Any, plain_ta: TypeAdapter, doc: bytes, n: int, bad: dict[int, str]) -> Any:
     if not _fallback(runtime_calls(sdk, lambda: sdk.parse_json(list[event_tp], doc))):
         raise c.BenchError("bad document: ours never reached its lenient fallback")
     ours = sdk.parse_json(list[event_tp], doc)
@@ -382,8 +378,7 @@ def profile_parse(sdk: Any, tp: Any, doc: bytes, top: int = 12, calls: int = 3) 
     st.sort_stats("tottime").print_stats(top)
     rows = sorted(st.stats.items(), key=lambda kv: -kv[1][2])[:4]  # type: ignore[attr-defined]
     summary = ", ".join(
-        f"{_short(func)} x{nc // calls}: {c.fmt_seconds(tt / calls)}"
-        for (_, _, func), (_, nc, tt, _, _) in rows
+        f"{_short(func)} x{nc // calls}: {c.fmt_seconds(tt / calls)}" for (_, _, func), (_, nc, tt, _, _) in rows
     )
     return out.getvalue(), summary
 
@@ -420,9 +415,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         {
             "ours": lambda: c.timed_call(lambda: sdk.parse_json(ours_tp, valid_doc)),
             "plain": lambda: c.timed_call(lambda: plain_ta.validate_json(valid_doc)),
-            "plain_default": lambda: c.timed_call(
-                lambda: plain_default_ta.validate_json(valid_doc)
-            ),
+            "plain_default": lambda: c.timed_call(lambda: plain_default_ta.validate_json(valid_doc)),
             "ours_gc_off": lambda: c.timed_call(lambda: sdk.parse_json(ours_tp, valid_doc), True),
             "plain_gc_off": lambda: c.timed_call(lambda: plain_ta.validate_json(valid_doc), True),
         },
@@ -436,9 +429,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     small = c.interleave(
         {
             "ours": lambda: c.timed_call(lambda: [event_tp.from_json(d) for d in one_docs]),
-            "plain": lambda: c.timed_call(
-                lambda: [plain_cls.model_validate_json(d) for d in one_docs]
-            ),
+            "plain": lambda: c.timed_call(lambda: [plain_cls.model_validate_json(d) for d in one_docs]),
         },
         repeat,
         progress="small",
@@ -497,9 +488,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         f"{len(bad)} bad events"
     )
     for field, flagged_as in coarse.items():
-        print(
-            f"  note: a bad {field} makes ours flag the whole {flagged_as} (containers are all-or-nothing)"
-        )
+        print(f"  note: a bad {field} makes ours flag the whole {flagged_as} (containers are all-or-nothing)")
     payload: dict[str, Any] = {
         "events": n,
         "doc_bytes": len(valid_doc),

@@ -13,7 +13,7 @@ from .modules import group_modules
 from .naming import class_name, pascal, snake, words
 from .operations import OperationReader, build_resources, check_config_references
 from .schemas import SchemaReader
-from .validate import check_version, validate_document
+from .validate import check_version, start_validation
 
 
 def _host_stem(url: str) -> str | None:
@@ -61,24 +61,32 @@ def build_package(spec_path: Path, config: Config) -> ir.Package:
     spec = Spec(spec_path)
     shown = display_path(spec.uri)
     is_30 = check_version(spec.root, shown)
-    validate_document(spec.root, shown, is_30)
-    reader = SchemaReader(spec, is_30)
+    # The meta-schema check (the slowest step on big specs) runs in a child process while the
+    # schemas are read; its problems, if any, are reported before anything else.
+    validation = start_validation(spec.root, shown, is_30)
     try:
-        reader.read_components()
-    except RecursionError:
-        raise SpecError.one(shown, "/components/schemas", "schemas nest too deeply to read") from None
-    ops, auth, auth_header, auth_required = OperationReader(spec, reader, config).read()
-    check_config_references(config, ops)
-    reports = list(reader.reports)
-    modules, module_of = group_modules(reader.definitions, reader.owner, reports)
-    return ir.Package(
-        names=derive_names(spec, config),
-        modules=modules,
-        module_of=module_of,
-        definitions=dict(reader.definitions),
-        resources=build_resources(ops, set(reader.definitions)),
-        auth=auth,  # type: ignore[arg-type]
-        auth_header=auth_header,
-        auth_required=auth_required,
-        reports=tuple(reports),
-    )
+        reader = SchemaReader(spec, is_30)
+        try:
+            reader.read_components()
+        except RecursionError:
+            raise SpecError.one(shown, "/components/schemas", "schemas nest too deeply to read") from None
+        ops, auth, auth_header, auth_required = OperationReader(spec, reader, config).read()
+        check_config_references(config, ops)
+        reports = list(reader.reports)
+        modules, module_of = group_modules(reader.definitions, reader.owner, reports)
+        package = ir.Package(
+            names=derive_names(spec, config),
+            modules=modules,
+            module_of=module_of,
+            definitions=dict(reader.definitions),
+            resources=build_resources(ops, set(reader.definitions)),
+            auth=auth,  # type: ignore[arg-type]
+            auth_header=auth_header,
+            auth_required=auth_required,
+            reports=tuple(reports),
+        )
+    except Exception:
+        validation.wait()
+        raise
+    validation.wait()
+    return package

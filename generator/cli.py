@@ -28,7 +28,10 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("spec", metavar="SPEC", type=Path, help="OpenAPI document (YAML or JSON)")
         cmd.add_argument("-o", "--output", metavar="DIR", type=Path, required=True, help="output directory")
         cmd.add_argument(
-            "--config", metavar="FILE", type=Path, default=None,
+            "--config",
+            metavar="FILE",
+            type=Path,
+            default=None,
             help="generator config (default: sdksmith.yaml beside SPEC, if present)",
         )
         cmd.add_argument("-q", "--quiet", action="store_true", help="print only errors")

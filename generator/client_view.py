@@ -43,7 +43,11 @@ class ClientView:
                 target = self.definitions.get(name)
                 if isinstance(target, (ir.ModelDef, ir.EnumDef)):
                     return True
-                if isinstance(target, ir.AliasDef) and name not in visited and leads_to_class(target.type, visited | {name}):
+                if (
+                    isinstance(target, ir.AliasDef)
+                    and name not in visited
+                    and leads_to_class(target.type, visited | {name})
+                ):
                     return True
             return False
 
@@ -80,8 +84,7 @@ class ClientView:
 
     def kwargs(self, op: ir.OperationDef) -> list[Kwarg]:
         out = [
-            Kwarg(p.py_name, self.request_annotation(p.type), p.required, p.wire_name, p.location)
-            for p in op.params
+            Kwarg(p.py_name, self.request_annotation(p.type), p.required, p.wire_name, p.location) for p in op.params
         ]
         body = op.body
         if body is not None and body.fields is not None:
@@ -89,10 +92,19 @@ class ClientView:
                 if f.read_only:
                     continue
                 t = f.type
-                out.append(Kwarg(f.py_name, self.request_annotation(t), body.required and f.required, f.wire_name, "body"))
+                out.append(
+                    Kwarg(f.py_name, self.request_annotation(t), body.required and f.required, f.wire_name, "body")
+                )
         elif body is not None:
-            out.append(Kwarg("body", self.request_annotation(body.type) if body.kind != "binary" else "bytes",
-                             body.required, "", "whole_body"))
+            out.append(
+                Kwarg(
+                    "body",
+                    self.request_annotation(body.type) if body.kind != "binary" else "bytes",
+                    body.required,
+                    "",
+                    "whole_body",
+                )
+            )
         return out
 
     # ------------------------------------------------------------ signature
@@ -176,10 +188,15 @@ class ClientView:
             if p.location == "query" and (p.style not in (None, "form") or p.explode is False)
         }
         if styles:
-            args.append("query_styles=" + py_literal({k: list(v) for k, v in styles.items()}).replace("[", "(").replace("]", ")"))
+            args.append(
+                "query_styles="
+                + py_literal({k: list(v) for k, v in styles.items()}).replace("[", "(").replace("]", ")")
+            )
         body = op.body
         if body is not None:
-            target = {"json": "json", "form": "form", "multipart": "files", "binary": "content", "text": "content"}[body.kind]
+            target = {"json": "json", "form": "form", "multipart": "files", "binary": "content", "text": "content"}[
+                body.kind
+            ]
             value = mapping(by_where.get("body", [])) if body.fields is not None else "body"
             if body.kind == "text" and body.fields is None:
                 value = "body.encode() if isinstance(body, str) else body"
@@ -199,8 +216,12 @@ class ClientView:
         p = op.pagination
         assert p is not None
         args = [f"scheme={py_literal(p.scheme)}"]
-        for name, value in (("items", p.items_field), ("cursor_param", p.cursor_param),
-                            ("cursor_field", p.cursor_field), ("limit_param", p.limit_param)):
+        for name, value in (
+            ("items", p.items_field),
+            ("cursor_param", p.cursor_param),
+            ("cursor_field", p.cursor_field),
+            ("limit_param", p.limit_param),
+        ):
             if value is not None:
                 args.append(f"{name}={py_literal(value)}")
         return "PageSpec(" + ", ".join(args) + ")"
@@ -220,7 +241,9 @@ class ClientView:
         args += [f"{k.name}=..." for k in kws if k.required and k is not positional]
         return f"{client}.{attr_path}.{op.method_name}({', '.join(args)})"
 
-    def all_resources(self, resources: tuple[ir.ResourceDef, ...], prefix: str = "") -> list[tuple[str, ir.ResourceDef]]:
+    def all_resources(
+        self, resources: tuple[ir.ResourceDef, ...], prefix: str = ""
+    ) -> list[tuple[str, ir.ResourceDef]]:
         """(dotted attribute path from the client, resource) for every resource, depth first."""
         out = []
         for r in resources:

@@ -76,10 +76,7 @@ def bundle(spec_path: Path) -> dict[str, Any]:
     spec = Spec(spec_path)
     existing = spec.root.get("components") if isinstance(spec.root.get("components"), dict) else {}
     taken = {
-        f"{section}/{name}"
-        for section, entries in existing.items()
-        if isinstance(entries, dict)
-        for name in entries
+        f"{section}/{name}" for section, entries in existing.items() if isinstance(entries, dict) for name in entries
     }
     placed: dict[str, str] = {}  # target key -> local ref
     added: dict[str, dict[str, Any]] = {}  # section -> name -> copied node
@@ -91,10 +88,7 @@ def bundle(spec_path: Path) -> dict[str, Any]:
             return placed[target.key]
         parts = [p for p in target.pointer.split("/") if p]
         section = parts[-2] if len(parts) >= 2 and parts[-2] in _SECTIONS else _section_for(at)
-        stem = (
-            re.sub(r"[^A-Za-z0-9_.-]", "_", parts[-1] if parts else Path(target.uri).stem)
-            or "Bundled"
-        )
+        stem = re.sub(r"[^A-Za-z0-9_.-]", "_", parts[-1] if parts else Path(target.uri).stem) or "Bundled"
         name, n = stem, 1
         while f"{section}/{name}" in taken:
             n += 1
@@ -107,11 +101,7 @@ def bundle(spec_path: Path) -> dict[str, Any]:
 
     def rewrite(node: Any, uri: str, at: str) -> Any:
         if isinstance(node, dict):
-            out = {
-                k: rewrite(v, uri, f"{at}/{escape_pointer_token(k)}")
-                for k, v in node.items()
-                if k != "$ref"
-            }
+            out = {k: rewrite(v, uri, f"{at}/{escape_pointer_token(k)}") for k, v in node.items() if k != "$ref"}
             ref = node.get("$ref")
             if "$ref" in node:
                 if isinstance(ref, str) and not (uri == spec.uri and ref.startswith("#")):
@@ -173,11 +163,7 @@ def make_check(root: dict[str, Any], direction: str) -> Any:
 
     is_30 = str(root.get("openapi", "")).startswith("3.0")
     doc = openapi30_null_types(root) if is_30 else root
-    cls: Any = (
-        (OAS30WriteValidator if direction == "request" else OAS30ReadValidator)
-        if is_30
-        else OAS31Validator
-    )
+    cls: Any = (OAS30WriteValidator if direction == "request" else OAS30ReadValidator) if is_30 else OAS31Validator
     formats = oas30_format_checker if is_30 else oas31_format_checker
     draft = DRAFT4 if is_30 else DRAFT202012
     uri = "urn:sdksmith:spec"
@@ -185,12 +171,8 @@ def make_check(root: dict[str, Any], direction: str) -> Any:
     def check(schema: Any, value: Any) -> bool:
         holder = dict(doc)
         holder["x-sdksmith-check"] = openapi30_null_types(schema) if is_30 else schema
-        registry: Any = Registry().with_resource(
-            uri, Resource.from_contents(holder, default_specification=draft)
-        )
-        validator = cls(
-            {"$ref": f"{uri}#/x-sdksmith-check"}, registry=registry, format_checker=formats
-        )
+        registry: Any = Registry().with_resource(uri, Resource.from_contents(holder, default_specification=draft))
+        validator = cls({"$ref": f"{uri}#/x-sdksmith-check"}, registry=registry, format_checker=formats)
         return next(iter(validator.iter_errors(value)), None) is None
 
     return check
@@ -207,9 +189,7 @@ class OpTests:
     accessor: str  # attribute path from the client: "experiments.events"
     required_call: str  # argument list (source) with the required arguments only
     all_call: str | None  # with every argument; None when it equals required_call
-    empty_path_calls: tuple[
-        tuple[str, str], ...
-    ]  # (error regex, arguments with one path param empty)
+    empty_path_calls: tuple[tuple[str, str], ...]  # (error regex, arguments with one path param empty)
     sync_type: str  # what the sync method returns, as a type expression
     async_type: str
     skip_reason: str | None
@@ -254,11 +234,7 @@ class Planner:
                     t = op.pagination.item_type if op.pagination is not None else op.response.type
                     if t is not None and (op.pagination is not None or op.response.kind == "json"):
                         names |= set(walk_named(t))
-                out.append(
-                    ResourceTests(
-                        resource.module, resource.class_name, accessor, ops, tuple(sorted(names))
-                    )
-                )
+                out.append(ResourceTests(resource.module, resource.class_name, accessor, ops, tuple(sorted(names))))
             for child in resource.children:
                 walk(child, accessor)
 
@@ -344,8 +320,7 @@ class Planner:
             else:
                 value = (
                     body.example
-                    if body.example is not ir.NO_DEFAULT
-                    and self.request.valid(schema, body.example)
+                    if body.example is not ir.NO_DEFAULT and self.request.valid(schema, body.example)
                     else self.request.value(schema, full=full)
                 )
                 if body.kind == "text" and not isinstance(value, str):
@@ -395,11 +370,7 @@ class Planner:
         for source in (node.get("parameters") or [], item.get("parameters") or []):
             for raw in source:
                 param = self.request.resolve(raw)
-                if (
-                    isinstance(param, dict)
-                    and param.get("name") == p.wire_name
-                    and param.get("in") == p.location
-                ):
+                if isinstance(param, dict) and param.get("name") == p.wire_name and param.get("in") == p.location:
                     if "schema" in param:
                         return param["schema"]
                     content = param.get("content")
@@ -433,20 +404,10 @@ def _fit(value: Any, t: ir.TypeRef, definitions: dict[str, ir.Definition]) -> An
         d = definitions.get(t.name)
         if isinstance(d, ir.AliasDef):
             return _fit(value, d.type, definitions)
-        if (
-            isinstance(d, ir.EnumDef)
-            and d.base == "int"
-            and isinstance(value, float)
-            and value.is_integer()
-        ):
+        if isinstance(d, ir.EnumDef) and d.base == "int" and isinstance(value, float) and value.is_integer():
             return int(value)
         return value
-    if (
-        isinstance(t, ir.Prim)
-        and t.kind == "int"
-        and isinstance(value, float)
-        and value.is_integer()
-    ):
+    if isinstance(t, ir.Prim) and t.kind == "int" and isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(t, ir.ListOf) and isinstance(value, list):
         return [_fit(v, t.item, definitions) for v in value]
@@ -458,9 +419,7 @@ def _fit(value: Any, t: ir.TypeRef, definitions: dict[str, ir.Definition]) -> An
 # ---------------------------------------------------------------- rendering
 
 
-def render_tests(
-    pkg: ir.Package, spec_path: Path, env: jinja2.Environment, source: str
-) -> dict[str, str]:
+def render_tests(pkg: ir.Package, spec_path: Path, env: jinja2.Environment, source: str) -> dict[str, str]:
     """The files of `tests/`, keyed by path relative to the output directory."""
     doc = bundle(spec_path)
     planner = Planner(pkg, doc)
@@ -484,7 +443,5 @@ def render_tests(
     )
     module_template = env.get_template("tests/test_resource.py.j2")
     for resource in planner.resources():
-        files[f"{TESTS}/test_{resource.module}.py"] = module_template.render(
-            resource=resource, **ctx
-        )
+        files[f"{TESTS}/test_{resource.module}.py"] = module_template.render(resource=resource, **ctx)
     return files

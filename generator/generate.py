@@ -24,8 +24,13 @@ def render_package(
     p = pkg.names.package_name
     view = ClientView(pkg.definitions)
     examples = [d for d in pkg.definitions.values() if isinstance(d, ir.ModelDef) and d.fields]
-    ctx = {"names": pkg.names, "package": pkg, "source": source_name, "view": view,
-           "example_model": min(examples, key=lambda d: d.name) if examples else None}
+    ctx = {
+        "names": pkg.names,
+        "package": pkg,
+        "source": source_name,
+        "view": view,
+        "example_model": min(examples, key=lambda d: d.name) if examples else None,
+    }
     files: dict[str, str] = {}
     types_module = env.get_template("types_module.py.j2")
     for module in pkg.modules:

@@ -137,9 +137,7 @@ class Spec:
                     cause = cause.__cause__
                 if cause is not None:  # the other file is itself bad (say, invalid YAML)
                     raise cause from None
-                raise SpecError.one(
-                    display_path(base_uri), at, f"$ref {ref!r} points at nothing"
-                ) from None
+                raise SpecError.one(display_path(base_uri), at, f"$ref {ref!r} points at nothing") from None
             node = resolved.contents
             self._documents.setdefault(uri, None)
             if isinstance(node, dict) and isinstance(node.get("$ref"), str) and len(node) == 1:

@@ -163,9 +163,7 @@ class PrismServer:
             if time.monotonic() > deadline:
                 output = self.output()
                 self.stop()
-                raise PrismError(
-                    f"Prism did not answer within {self.startup_timeout:.0f} s:\n{output}"
-                )
+                raise PrismError(f"Prism did not answer within {self.startup_timeout:.0f} s:\n{output}")
             time.sleep(0.1)
 
     def _answers(self) -> bool:

@@ -15,32 +15,100 @@ from functools import cache
 # Names generated annotations and class bodies use; a field with one of these
 # names would shadow the type inside the class body.
 _ANNOTATION_NAMES = {
-    "str", "int", "float", "bool", "bytes", "list", "dict", "object", "None",
-    "Any", "Optional", "Union", "Literal", "Annotated", "datetime", "date", "time",
-    "UUID", "Field", "JsonField", "TYPE_CHECKING", "Self", "FileTypes",
+    "str",
+    "int",
+    "float",
+    "bool",
+    "bytes",
+    "list",
+    "dict",
+    "object",
+    "None",
+    "Any",
+    "Optional",
+    "Union",
+    "Literal",
+    "Annotated",
+    "datetime",
+    "date",
+    "time",
+    "UUID",
+    "Field",
+    "JsonField",
+    "TYPE_CHECKING",
+    "Self",
+    "FileTypes",
 }
 # pydantic.BaseModel's attributes and methods (fields must never shadow them).
 _BASEMODEL_NAMES = {
-    "copy", "dict", "json", "schema", "schema_json", "construct", "parse_obj", "parse_raw",
-    "parse_file", "from_orm", "update_forward_refs", "validate", "fields", "abc_impl",
+    "copy",
+    "dict",
+    "json",
+    "schema",
+    "schema_json",
+    "construct",
+    "parse_obj",
+    "parse_raw",
+    "parse_file",
+    "from_orm",
+    "update_forward_refs",
+    "validate",
+    "fields",
+    "abc_impl",
 }
 # The generated models' own API.
 _SDK_MODEL_NAMES = {
-    "builder", "to_builder", "validate", "is_valid", "to_dict", "to_json", "from_dict",
-    "from_json", "invalid_fields", "additional_properties", "additional_property", "Builder", "build", "raw",
-    "iter", "copy_and_set_values", "get_value", "calculate_keys", "setattr_handler", "lenient", "json_field", "own_bad",
-    "wire_map", "sdk_serialize", "set", "model",
+    "builder",
+    "to_builder",
+    "validate",
+    "is_valid",
+    "to_dict",
+    "to_json",
+    "from_dict",
+    "from_json",
+    "invalid_fields",
+    "additional_properties",
+    "additional_property",
+    "Builder",
+    "build",
+    "raw",
+    "iter",
+    "copy_and_set_values",
+    "get_value",
+    "calculate_keys",
+    "setattr_handler",
+    "lenient",
+    "json_field",
+    "own_bad",
+    "wire_map",
+    "sdk_serialize",
+    "set",
+    "model",
 }
-RESERVED_ATTRS = (
-    set(keyword.kwlist) | set(keyword.softkwlist) | _ANNOTATION_NAMES | _BASEMODEL_NAMES | _SDK_MODEL_NAMES
-)
+RESERVED_ATTRS = set(keyword.kwlist) | set(keyword.softkwlist) | _ANNOTATION_NAMES | _BASEMODEL_NAMES | _SDK_MODEL_NAMES
 # Class names that would shadow something a generated module imports or uses.
 RESERVED_CLASSES = (
-    set(keyword.kwlist) | set(dir(builtins)) | _ANNOTATION_NAMES
-    | {"SdkModel", "OpenEnum", "BaseModel", "Enum", "ConfigDict", "TypeAlias", "List", "Dict",
-       "JsonValue", "InvalidDataError", "ModelBuilder", "NotGiven", "NOT_GIVEN", "Omit",
-       # every model has a nested `Builder` class, which would hide a model of that name
-       "Builder"}
+    set(keyword.kwlist)
+    | set(dir(builtins))
+    | _ANNOTATION_NAMES
+    | {
+        "SdkModel",
+        "OpenEnum",
+        "BaseModel",
+        "Enum",
+        "ConfigDict",
+        "TypeAlias",
+        "List",
+        "Dict",
+        "JsonValue",
+        "InvalidDataError",
+        "ModelBuilder",
+        "NotGiven",
+        "NOT_GIVEN",
+        "Omit",
+        # every model has a nested `Builder` class, which would hide a model of that name
+        "Builder",
+    }
 )
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
@@ -107,9 +175,7 @@ def enum_member_name(value: object) -> str:
         digits = "_".join(w.upper() for w in words(str(abs(value))))
         return ("MINUS_" if value < 0 else "VALUE_") + digits
     text = str(value)
-    name = "_".join(w.upper() for w in words(text)) or "_".join(
-        w.upper() for w in words(_symbolic(text))
-    )
+    name = "_".join(w.upper() for w in words(text)) or "_".join(w.upper() for w in words(_symbolic(text)))
     if text[:1] in ("+", "-") and text[1:2].isdigit():  # '+1' -> PLUS_1, '-1' -> MINUS_1
         name = ("PLUS_" if text[0] == "+" else "MINUS_") + name
     if not name:

@@ -30,11 +30,54 @@ from .schemas import SchemaReader
 _METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
 _VERSION = re.compile(r"^(v\d+(\.\d+)*|api)$", re.IGNORECASE)
 _RESERVED_METHODS = {
-    "with_raw_response", "with_streaming_response", "with_options", "copy", "close",
-    "api_key", "base_url", "timeout", "max_retries", "default_headers", "default_query",
-} | {"and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else",
-     "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
-     "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", "None", "True", "False"}
+    "with_raw_response",
+    "with_streaming_response",
+    "with_options",
+    "copy",
+    "close",
+    "api_key",
+    "base_url",
+    "timeout",
+    "max_retries",
+    "default_headers",
+    "default_query",
+} | {
+    "and",
+    "as",
+    "assert",
+    "async",
+    "await",
+    "break",
+    "class",
+    "continue",
+    "def",
+    "del",
+    "elif",
+    "else",
+    "except",
+    "finally",
+    "for",
+    "from",
+    "global",
+    "if",
+    "import",
+    "in",
+    "is",
+    "lambda",
+    "nonlocal",
+    "not",
+    "or",
+    "pass",
+    "raise",
+    "return",
+    "try",
+    "while",
+    "with",
+    "yield",
+    "None",
+    "True",
+    "False",
+}
 _REQUEST_KWARGS = {"extra_headers", "extra_query", "extra_body", "timeout"}
 _CURSOR_FIELDS = ("next_cursor", "cursor", "next_page_token", "nextCursor", "next_token", "nextPageToken")
 _CURSOR_PARAMS = ("cursor", "page_token", "next_cursor", "after", "pageToken", "next_token")
@@ -185,8 +228,10 @@ class OperationReader:
 
     def _params(self, raw: _RawOp, pointer: str, op_hint: str) -> list[ir.ParamDef]:
         merged: dict[tuple[str, str], tuple[Any, str]] = {}
-        for source, base in ((raw.path_params, f"/paths/{escape_pointer_token(raw.path)}/parameters"),
-                             (raw.node.get("parameters") or [], pointer + "/parameters")):
+        for source, base in (
+            (raw.path_params, f"/paths/{escape_pointer_token(raw.path)}/parameters"),
+            (raw.node.get("parameters") or [], pointer + "/parameters"),
+        ):
             for i, p in enumerate(source):
                 node, _, p_pointer = self._deref(p, f"{base}/{i}")
                 if isinstance(node, dict) and "name" in node and "in" in node:
@@ -198,19 +243,32 @@ class OperationReader:
             schema = node.get("schema")
             if schema is None and isinstance(node.get("content"), dict) and node["content"]:
                 schema = next(iter(node["content"].values())).get("schema")
-            ptype = self.reader.type_of(schema if schema is not None else {}, self.spec.uri,
-                                        p_pointer + "/schema", op_hint + class_name(name), None)
+            ptype = self.reader.type_of(
+                schema if schema is not None else {},
+                self.spec.uri,
+                p_pointer + "/schema",
+                op_hint + class_name(name),
+                None,
+            )
             example = node.get("example", ir.NO_DEFAULT)
             if example is ir.NO_DEFAULT and isinstance(node.get("examples"), dict) and node["examples"]:
                 first, _, _ = self._deref(next(iter(node["examples"].values())), p_pointer)
                 if isinstance(first, dict) and "value" in first:
                     example = first["value"]
-            out.append(ir.ParamDef(
-                py_name=attr_name(name), wire_name=name, location=location,  # type: ignore[arg-type]
-                type=ptype, required=bool(node.get("required")) or location == "path",
-                description=node.get("description"), style=node.get("style"), explode=node.get("explode"),
-                example=example, schema=schema if isinstance(schema, dict) else None,
-            ))
+            out.append(
+                ir.ParamDef(
+                    py_name=attr_name(name),
+                    wire_name=name,
+                    location=location,  # type: ignore[arg-type]
+                    type=ptype,
+                    required=bool(node.get("required")) or location == "path",
+                    description=node.get("description"),
+                    style=node.get("style"),
+                    explode=node.get("explode"),
+                    example=example,
+                    schema=schema if isinstance(schema, dict) else None,
+                )
+            )
         order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
         path_order = re.findall(r"{([^}]+)}", raw.path)
         out.sort(key=lambda p: (order[p.location], path_order.index(p.wire_name) if p.wire_name in path_order else 0))
@@ -236,9 +294,13 @@ class OperationReader:
                 example = first["value"]
         resolved, _, _ = self._deref(schema, media_pointer + "/schema")
         return ir.BodyDef(
-            media_type=media, kind=kind, type=btype, required=bool(node.get("required")),
+            media_type=media,
+            kind=kind,
+            type=btype,
+            required=bool(node.get("required")),
             fields=model.fields if model is not None and kind in ("json", "form", "multipart") else None,
-            description=node.get("description"), example=example,
+            description=node.get("description"),
+            example=example,
             schema=resolved if isinstance(resolved, dict) else None,
         )
 
@@ -260,9 +322,17 @@ class OperationReader:
                 kind = _media_kind(media)
                 schema = (media_obj or {}).get("schema")
                 if kind == "json":
-                    t = self.reader.type_of(schema if schema is not None else {}, self.spec.uri,
-                                            f"{r_pointer}/content/{escape_pointer_token(media)}/schema",
-                                            op_hint + "Response", None) if is_success else None
+                    t = (
+                        self.reader.type_of(
+                            schema if schema is not None else {},
+                            self.spec.uri,
+                            f"{r_pointer}/content/{escape_pointer_token(media)}/schema",
+                            op_hint + "Response",
+                            None,
+                        )
+                        if is_success
+                        else None
+                    )
                     resp = ir.ResponseDef(code, media, "json", t)
                 else:
                     resp = ir.ResponseDef(code, media, "text" if kind == "text" else "binary", None)
@@ -272,8 +342,9 @@ class OperationReader:
                 errors.append(resp)
         return success or ir.ResponseDef("200", None, "empty", None), tuple(errors)
 
-    def _pagination(self, op_id: str, params: list[ir.ParamDef], response: ir.ResponseDef,
-                    raw: _RawOp) -> ir.PaginationDef | None:
+    def _pagination(
+        self, op_id: str, params: list[ir.ParamDef], response: ir.ResponseDef, raw: _RawOp
+    ) -> ir.PaginationDef | None:
         query = {p.wire_name for p in params if p.location == "query"}
         limit = next((q for q in _LIMIT_PARAMS if q in query), None)
         configured = self.config.pagination.get(op_id)
@@ -287,8 +358,11 @@ class OperationReader:
                 f = next((f for f in model.fields if f.wire_name == items_field), None)
                 item_type = self._list_item(f.type) if f else None
             return ir.PaginationDef(
-                scheme=scheme, items_field=items_field, item_type=item_type or ir.AnyJson(),  # type: ignore[arg-type]
-                cursor_param=configured.get("cursor_param"), cursor_field=configured.get("cursor_field"),
+                scheme=scheme,
+                items_field=items_field,
+                item_type=item_type or ir.AnyJson(),  # type: ignore[arg-type]
+                cursor_param=configured.get("cursor_param"),
+                cursor_field=configured.get("cursor_field"),
                 limit_param=configured.get("limit_param", limit),
             )
         if raw.method != "get" or response.kind != "json":
@@ -354,11 +428,22 @@ class OperationReader:
         requires_auth = auth_required if security is None else bool(security) and not any(s == {} for s in security)
         params, body = self._name_kwargs(params, body)
         return ir.OperationDef(
-            operation_id=op_id, method=raw.method, path=raw.path, resource=resource, method_name=method_name,
-            summary=raw.node.get("summary"), description=raw.node.get("description"),
-            params=tuple(params), body=body, response=response,
-            error_responses=errors, pagination=pagination, deprecated=bool(raw.node.get("deprecated")),
-            requires_auth=requires_auth, pointer=pointer, skip_reason=self.config.skip.get(op_id),
+            operation_id=op_id,
+            method=raw.method,
+            path=raw.path,
+            resource=resource,
+            method_name=method_name,
+            summary=raw.node.get("summary"),
+            description=raw.node.get("description"),
+            params=tuple(params),
+            body=body,
+            response=response,
+            error_responses=errors,
+            pagination=pagination,
+            deprecated=bool(raw.node.get("deprecated")),
+            requires_auth=requires_auth,
+            pointer=pointer,
+            skip_reason=self.config.skip.get(op_id),
         )
 
     def _name_kwargs(
@@ -372,8 +457,13 @@ class OperationReader:
             body = replace(body, fields=fields)
         return params, body
 
-    def _derive_place(self, raw: _RawOp, collections: set[tuple[str, ...]],
-                      pagination: ir.PaginationDef | None, response: ir.ResponseDef) -> tuple[tuple[str, ...], str]:
+    def _derive_place(
+        self,
+        raw: _RawOp,
+        collections: set[tuple[str, ...]],
+        pagination: ir.PaginationDef | None,
+        response: ir.ResponseDef,
+    ) -> tuple[tuple[str, ...], str]:
         op_id = str(raw.node.get("operationId") or "")
         configured = self.config.resources.get(op_id)
         if configured:
@@ -386,8 +476,7 @@ class OperationReader:
         ends_in_param = bool(segs) and segs[-1].startswith("{")
         resource = list(statics)
         action = None
-        if (not ends_in_param and len(segs) >= 2 and tuple(statics) not in collections
-                and not statics[-1].endswith("s")):
+        if not ends_in_param and len(segs) >= 2 and tuple(statics) not in collections and not statics[-1].endswith("s"):
             action = statics[-1]
             resource = statics[:-1]
         names = [snake(s) or "root" for s in resource] or ["root"]
@@ -398,8 +487,13 @@ class OperationReader:
             method = {"get": "retrieve", "delete": "delete"}.get(raw.method, "update")
         else:
             is_list = pagination is not None or (response.type is not None and self._list_item(response.type))
-            method = {"get": "list" if is_list else "retrieve", "post": "create", "put": "replace",
-                      "patch": "update", "delete": "delete"}.get(raw.method, raw.method)
+            method = {
+                "get": "list" if is_list else "retrieve",
+                "post": "create",
+                "put": "replace",
+                "patch": "update",
+                "delete": "delete",
+            }.get(raw.method, raw.method)
         return tuple(names), method
 
     # ------------------------------------------------------------ placing
@@ -433,8 +527,14 @@ def _resource_attr(segment: str) -> str:
     return segment + "_" if segment in _RESERVED_METHODS else segment
 
 
-_CLASS_VARIANTS = ("{}", "Async{}", "{}WithRawResponse", "Async{}WithRawResponse",
-                   "{}WithStreamingResponse", "Async{}WithStreamingResponse")
+_CLASS_VARIANTS = (
+    "{}",
+    "Async{}",
+    "{}WithRawResponse",
+    "Async{}WithRawResponse",
+    "{}WithStreamingResponse",
+    "Async{}WithStreamingResponse",
+)
 
 
 def build_resources(ops: list[ir.OperationDef], type_names: set[str]) -> tuple[ir.ResourceDef, ...]:
@@ -460,7 +560,10 @@ def build_resources(ops: list[ir.OperationDef], type_names: set[str]) -> tuple[i
         kids = sorted(p for p in paths if len(p) == len(path) + 1 and p[: len(path)] == path)
         attr = _resource_attr(path[-1])
         return ir.ResourceDef(
-            path=path, attr_name=attr, class_name=classes[path], module=modules[path],
+            path=path,
+            attr_name=attr,
+            class_name=classes[path],
+            module=modules[path],
             operations=tuple(op for op in ops if op.resource == path),
             children=tuple(make(k) for k in kids),
         )
@@ -474,7 +577,9 @@ def check_config_references(config: Config, ops: list[ir.OperationDef]) -> None:
     for section, mapping in (("resources", config.resources), ("pagination", config.pagination), ("skip", config.skip)):
         for op_id in mapping:
             if op_id not in known:
-                problems.append((f"/{section}/{escape_pointer_token(op_id)}", f"no operation has operationId {op_id!r}"))
+                problems.append(
+                    (f"/{section}/{escape_pointer_token(op_id)}", f"no operation has operationId {op_id!r}")
+                )
     if problems:
         from .errors import Problem
 

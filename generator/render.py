@@ -119,8 +119,12 @@ class TypeNames:
             args = [
                 f"{k}={py_literal(v)}"
                 for k, v in (
-                    ("ge", c.ge), ("le", c.le), ("gt", c.gt), ("lt", c.lt),
-                    ("min_length", c.min_length), ("max_length", c.max_length),
+                    ("ge", c.ge),
+                    ("le", c.le),
+                    ("gt", c.gt),
+                    ("lt", c.lt),
+                    ("min_length", c.min_length),
+                    ("max_length", c.max_length),
                 )
                 if v is not None
             ]
@@ -142,7 +146,11 @@ class TypeNames:
         if self.in_model_required(f):
             return self.annotation(f.type)
         inner = self.value_type(f)
-        return inner if inner == "object" else f"Optional[{inner}]"
+        if inner == "object":
+            return inner
+        if isinstance(f.type, ir.Nullable):
+            return f"Optional[{inner}]"
+        return f"Annotated[Optional[{inner}], NonNull]"  # absent is None; an explicit null is bad
 
     def setter_type(self, f: ir.FieldDef) -> str:
         if isinstance(f.type, ir.Nullable) and self.value_type(f) != "object":
@@ -158,12 +166,22 @@ class TypeNames:
 
 # Where the names a types module may use come from, in import-sorted order of modules.
 _IMPORTED_FROM = {
-    "date": "datetime", "datetime": "datetime",
-    "Dict": "typing", "List": "typing", "Optional": "typing", "Union": "typing",
+    "date": "datetime",
+    "datetime": "datetime",
+    "Dict": "typing",
+    "List": "typing",
+    "Optional": "typing",
+    "Union": "typing",
     "Field": "pydantic",
-    "Annotated": "typing_extensions", "Literal": "typing_extensions", "Self": "typing_extensions",
+    "Annotated": "typing_extensions",
+    "Literal": "typing_extensions",
+    "Self": "typing_extensions",
     "TypeAlias": "typing_extensions",
-    "JsonField": ".._models", "ModelBuilder": ".._models", "OpenEnum": ".._models", "SdkModel": ".._models",
+    "JsonField": ".._models",
+    "ModelBuilder": ".._models",
+    "NonNull": ".._models",
+    "OpenEnum": ".._models",
+    "SdkModel": ".._models",
 }
 _SECTIONS = (("datetime", "typing"), ("pydantic", "typing_extensions"), (".._models",))
 _STRING = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
@@ -242,7 +260,11 @@ def types_imports(module: ir.TypesModule, names: TypeNames) -> str:
         else:
             used |= {"TypeAlias"} | _names_in(names.annotation(d.type))
     sections = [
-        [_from_import(source, taken) for source in sources if (taken := {n for n in used if _IMPORTED_FROM.get(n) == source})]
+        [
+            _from_import(source, taken)
+            for source in sources
+            if (taken := {n for n in used if _IMPORTED_FROM.get(n) == source})
+        ]
         for sources in _SECTIONS
     ]
     siblings = sorted(module.imports, key=lambda item: _natural(item[0]))

@@ -27,10 +27,23 @@ from .naming import Namer, attr_name, class_name, enum_member_name, type_part
 from .normalize import is_nullable_30, normalize_schema
 
 # Keywords that say what type a schema is (as opposed to annotations and constraints).
-_TYPE_KEYWORDS = frozenset({
-    "type", "properties", "items", "allOf", "oneOf", "anyOf", "enum", "const",
-    "additionalProperties", "patternProperties", "$ref", "not", "prefixItems",
-})
+_TYPE_KEYWORDS = frozenset(
+    {
+        "type",
+        "properties",
+        "items",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "enum",
+        "const",
+        "additionalProperties",
+        "patternProperties",
+        "$ref",
+        "not",
+        "prefixItems",
+    }
+)
 _BOUNDS = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength"})
 # Keywords whose meaning is not typed: each use is reported.
 _UNSUPPORTED = {
@@ -101,7 +114,11 @@ def _is_null(node: Any) -> bool:
     """A schema that allows only null (`type: "null"`, `enum: [null]`, `const: null`)."""
     if not isinstance(node, dict):
         return False
-    return node.get("type") in ("null", ["null"]) or node.get("enum") == [None] or ("const" in node and node["const"] is None)
+    return (
+        node.get("type") in ("null", ["null"])
+        or node.get("enum") == [None]
+        or ("const" in node and node["const"] is None)
+    )
 
 
 def _allows_null(node: dict) -> bool:
@@ -212,7 +229,9 @@ class SchemaReader:
                 self._by_key[target.key] = name
                 self._define(target.key, node, target.uri, target.pointer, name, owner=None)
                 return self._named(name)
-        return self.type_of(node, target.uri, target.pointer, self._location_hint(target.uri, target.pointer, hint), owner)
+        return self.type_of(
+            node, target.uri, target.pointer, self._location_hint(target.uri, target.pointer, hint), owner
+        )
 
     def _location_hint(self, uri: str, pointer: str, fallback: str) -> str:
         """A name for what sits at `uri#pointer`, from its path: `Pet` + `owner` → `PetOwner`.
@@ -558,9 +577,7 @@ class SchemaReader:
         )
         return base if c.is_empty() else ir.Constrained(base, c)
 
-    def _union(
-        self, node: dict, combinator: str, uri: str, pointer: str, hint: str, owner: str | None
-    ) -> ir.TypeRef:
+    def _union(self, node: dict, combinator: str, uri: str, pointer: str, hint: str, owner: str | None) -> ir.TypeRef:
         members: list[ir.TypeRef] = []
         nullable = isinstance(node.get("type"), list) and "null" in node["type"]
         discriminator = node.get("discriminator")

@@ -70,9 +70,7 @@ _FORMATS: dict[str, Callable[[int], str]] = {
 class Synthesizer:
     """Builds values for the schemas of one OpenAPI document (`root`)."""
 
-    def __init__(
-        self, root: Mapping[str, Any], *, check: Check | None = None, max_depth: int = 5
-    ) -> None:
+    def __init__(self, root: Mapping[str, Any], *, check: Check | None = None, max_depth: int = 5) -> None:
         self.root = root
         self.check = check
         self.max_depth = max_depth
@@ -84,9 +82,7 @@ class Synthesizer:
     def value(self, schema: Any, *, full: bool = False, direction: Direction = "request") -> Any:
         """A value valid against `schema`; `full` also fills every optional property."""
         out = self._gen(schema, full, direction, 0, (), 0)
-        return (
-            {} if out is _ANY else out
-        )  # anything goes: an object, JSON's usual payload (null reads as absent)
+        return {} if out is _ANY else out  # anything goes: an object, JSON's usual payload (null reads as absent)
 
     def valid(self, schema: Any, value: Any) -> bool:
         """Whether `value` fits `schema` (True when no checker was given)."""
@@ -206,20 +202,13 @@ class Synthesizer:
             return "null" if t else None
         if isinstance(t, str):
             return t
-        if any(
-            k in schema for k in ("properties", "additionalProperties", "required", "minProperties")
-        ):
+        if any(k in schema for k in ("properties", "additionalProperties", "required", "minProperties")):
             return "object"
-        if any(
-            k in schema for k in ("items", "prefixItems", "minItems", "maxItems", "uniqueItems")
-        ):
+        if any(k in schema for k in ("items", "prefixItems", "minItems", "maxItems", "uniqueItems")):
             return "array"
         if any(k in schema for k in ("pattern", "format", "minLength", "maxLength")):
             return "string"
-        if any(
-            k in schema
-            for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
-        ):
+        if any(k in schema for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")):
             return "number"
         return None
 
@@ -247,14 +236,8 @@ class Synthesizer:
         refs: tuple[str, ...],
         variant: int,
     ) -> Any:
-        rest = {
-            k: v
-            for k, v in schema.items()
-            if k not in (key, "discriminator", "example", "examples", "default")
-        }
-        ordered = sorted(
-            members, key=lambda m: 1 if self._is_null(m) else 0
-        )  # null only as a last resort
+        rest = {k: v for k, v in schema.items() if k not in (key, "discriminator", "example", "examples", "default")}
+        ordered = sorted(members, key=lambda m: 1 if self._is_null(m) else 0)  # null only as a last resort
         discriminator = schema.get("discriminator")
         candidates: list[Any] = []
         for member in ordered:
@@ -366,9 +349,7 @@ class Synthesizer:
             sub = prefix[i] if i < len(prefix) else items
             if sub is False:
                 break
-            value = self._gen(
-                sub, full, direction, depth + 1, refs, variant + i if unique else variant
-            )
+            value = self._gen(sub, full, direction, depth + 1, refs, variant + i if unique else variant)
             out.append("string" if value is _ANY else value)
         return out
 
@@ -398,11 +379,7 @@ class Synthesizer:
         low, low_open = _bound(schema, "minimum", "exclusiveMinimum")
         high, high_open = _bound(schema, "maximum", "exclusiveMaximum")
         step = schema.get("multipleOf")
-        step = (
-            step
-            if isinstance(step, (int, float)) and not isinstance(step, bool) and step > 0
-            else None
-        )
+        step = step if isinstance(step, (int, float)) and not isinstance(step, bool) and step > 0 else None
 
         def fits(v: float) -> bool:
             if low is not None and (v < low or (low_open and v == low)):
@@ -412,9 +389,7 @@ class Synthesizer:
             return step is None or _is_multiple(v, step)
 
         base: list[float] = (
-            [1 + variant, variant, 2 + variant]
-            if integer
-            else [1.5 + variant, 0.5 + variant, 1 + variant]
+            [1 + variant, variant, 2 + variant] if integer else [1.5 + variant, 0.5 + variant, 1 + variant]
         )
         if low is not None:
             base += [
@@ -483,17 +458,9 @@ def _merge(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
             out[key] = props
         elif key == "required" and isinstance(out.get(key), list) and isinstance(value, list):
             out[key] = list(dict.fromkeys([*out[key], *value]))
-        elif (
-            key in ("minimum", "minLength", "minItems", "minProperties")
-            and _is_num(out.get(key))
-            and _is_num(value)
-        ):
+        elif key in ("minimum", "minLength", "minItems", "minProperties") and _is_num(out.get(key)) and _is_num(value):
             out[key] = max(out[key], value)
-        elif (
-            key in ("maximum", "maxLength", "maxItems", "maxProperties")
-            and _is_num(out.get(key))
-            and _is_num(value)
-        ):
+        elif key in ("maximum", "maxLength", "maxItems", "maxProperties") and _is_num(out.get(key)) and _is_num(value):
             out[key] = min(out[key], value)
         elif key == "type" and key in out and out[key] != value:
             mine = out[key] if isinstance(out[key], list) else [out[key]]
@@ -563,9 +530,7 @@ _CATEGORY_CHARS = {
 _CANDIDATES = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-. :/@+"
 
 
-def sample_pattern(
-    pattern: str, min_length: int = 0, max_length: int | None = None, variant: int = 0
-) -> str | None:
+def sample_pattern(pattern: str, min_length: int = 0, max_length: int | None = None, variant: int = 0) -> str | None:
     """A string in which `pattern` is found (JSON Schema patterns are unanchored), within the lengths.
 
     None when the pattern cannot be read (an ECMA-only construct) or no sample fits.
@@ -593,11 +558,7 @@ def sample_pattern(
         if max_length is not None and len(text) > max_length:
             break
         return text
-    if (
-        best is None
-        or len(best) < min_length
-        or (max_length is not None and len(best) > max_length)
-    ):
+    if best is None or len(best) < min_length or (max_length is not None and len(best) > max_length):
         return None
     return best
 

@@ -55,9 +55,7 @@ def check_version(doc: dict[str, Any], file: str) -> bool:
             raise SpecError.one(file, "/swagger", "Swagger 2.0 is not supported: convert the spec to OpenAPI 3")
         raise SpecError.one(file, "/openapi", "missing 'openapi' version field")
     if not isinstance(version, str) or not _VERSION.match(version):
-        raise SpecError.one(
-            file, "/openapi", f"unsupported OpenAPI version {version!r} (supported: 3.0.x, 3.1.x)"
-        )
+        raise SpecError.one(file, "/openapi", f"unsupported OpenAPI version {version!r} (supported: 3.0.x, 3.1.x)")
     return version.startswith("3.0")
 
 
@@ -165,20 +163,31 @@ def _validator_for(schema: dict[str, Any], doc: Any) -> Any:
     return cls(schema, registry=registry)
 
 
+def _furthest_branch(context: list[ValidationError]) -> list[ValidationError]:
+    """The errors of the `oneOf`/`anyOf` alternative that got furthest into the instance:
+    a schema with a bad `type` is reported as that, not as "'$ref' is a required property"."""
+    branches: dict[Any, list[ValidationError]] = {}
+    for error in context:
+        branches.setdefault(error.relative_schema_path[0] if error.relative_schema_path else None, []).append(error)
+    return max(branches.values(), key=lambda errors: max(len(e.absolute_path) for e in errors))
+
+
 def _problems(doc: dict[str, Any], file: str, is_30: bool) -> list[Problem]:
     validator = _validator_for(_meta_schema(is_30), doc)
     problems: list[Problem] = []
     for error in validator.iter_errors(doc):
         error = best_match([error]) or error
         while error.context:
-            deeper = best_match(error.context)
+            deeper = best_match(_furthest_branch(error.context))
             if deeper is None or len(deeper.absolute_path) < len(error.absolute_path):
                 break
             error = deeper
         message = error.message
         if len(message) > 200:
             message = message[:197] + "..."
-        problems.append(Problem(file, pointer_of(error.absolute_path), message))
+        problem = Problem(file, pointer_of(error.absolute_path), message)
+        if problem not in problems:  # 2020-12's vocabularies each say "not an object"
+            problems.append(problem)
         if len(problems) >= MAX_PROBLEMS:
             break
     problems.sort(key=lambda p: p.pointer)

@@ -68,9 +68,7 @@ def _generate(spec: Path, out: Path, *extra: str) -> Path:
         timeout=300,
         check=False,
     )
-    assert result.returncode == 0, (
-        f"sdksmith generate {spec} failed ({result.returncode}):\n{result.stderr}"
-    )
+    assert result.returncode == 0, f"sdksmith generate {spec} failed ({result.returncode}):\n{result.stderr}"
     return out
 
 
@@ -151,9 +149,7 @@ class Server:
         request.read()
         self.requests.append(request)
         if len(self.requests) > self.max_requests:
-            raise AssertionError(
-                f"runaway client: more than {self.max_requests} requests, last {request.url}"
-            )
+            raise AssertionError(f"runaway client: more than {self.max_requests} requests, last {request.url}")
         if not self.replies:
             return httpx.Response(200, json=EXPERIMENT)
         reply = self.replies[min(len(self.requests) - 1, len(self.replies) - 1)]
@@ -171,9 +167,7 @@ class Server:
         return json.loads(self.requests[index].content)
 
 
-def json_response(
-    status: int = 200, body: Any = None, headers: dict[str, str] | None = None
-) -> httpx.Response:
+def json_response(status: int = 200, body: Any = None, headers: dict[str, str] | None = None) -> httpx.Response:
     return httpx.Response(status, json=EXPERIMENT if body is None else body, headers=headers)
 
 
@@ -182,24 +176,16 @@ def mode(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-def http_client_for(
-    mode: str, handler: Callable[[httpx.Request], httpx.Response]
-) -> httpx.Client | httpx.AsyncClient:
+def http_client_for(mode: str, handler: Callable[[httpx.Request], httpx.Response]) -> httpx.Client | httpx.AsyncClient:
     transport = httpx.MockTransport(handler)
-    return (
-        httpx.AsyncClient(transport=transport)
-        if mode == "async"
-        else httpx.Client(transport=transport)
-    )
+    return httpx.AsyncClient(transport=transport) if mode == "async" else httpx.Client(transport=transport)
 
 
 @pytest.fixture
 def make_client(exp_sdk: GeneratedSdk, mode: str) -> Callable[..., Any]:
     """`make_client(server, **options)`: an Experiments client of this test's mode over `server`."""
 
-    def make(
-        server: Callable[[httpx.Request], httpx.Response] | None = None, **options: Any
-    ) -> Any:
+    def make(server: Callable[[httpx.Request], httpx.Response] | None = None, **options: Any) -> Any:
         cls = exp_sdk.AsyncExperiments if mode == "async" else exp_sdk.Experiments
         options.setdefault("api_key", API_KEY)
         options.setdefault("base_url", BASE_URL)
@@ -243,9 +229,7 @@ class Sleeps:
 
 
 @pytest.fixture(autouse=True)
-def sleeps(
-    exp_sdk: GeneratedSdk, paging_sdk: GeneratedSdk, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Sleeps]:
+def sleeps(exp_sdk: GeneratedSdk, paging_sdk: GeneratedSdk, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sleeps]:
     """Replace `time.sleep` / `asyncio.sleep` as the runtime modules see them, recording delays.
 
     Autouse: a module that imports it never really sleeps between retries."""
@@ -260,8 +244,6 @@ def sleeps(
     import time as real_time
 
     for sdk in (exp_sdk, paging_sdk):
-        monkeypatch.setattr(
-            sdk.base, "time", SimpleNamespace(sleep=fake_sleep, time=real_time.time)
-        )
+        monkeypatch.setattr(sdk.base, "time", SimpleNamespace(sleep=fake_sleep, time=real_time.time))
         monkeypatch.setattr(sdk.base, "_async_sleep", fake_async_sleep)
     yield record

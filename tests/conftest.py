@@ -24,9 +24,7 @@ SPEC = REPO / "spec" / "experiments.yaml"
 SPEC_CONFIG = REPO / "spec" / "sdksmith.yaml"
 COMMITTED = REPO / "generated"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-BRAINTRUST = (
-    Path(os.environ.get("SDKSMITH_SHARED", REPO.parent / "shared")) / "specs" / "braintrust.json"
-)
+BRAINTRUST = Path(os.environ.get("SDKSMITH_SHARED", REPO.parent / "shared")) / "specs" / "braintrust.json"
 
 if str(COMMITTED) not in sys.path:
     sys.path.insert(0, str(COMMITTED))
@@ -156,9 +154,7 @@ def sdk(request: pytest.FixtureRequest) -> Sdk:
 
 def _constructs(tmp_path_factory: pytest.TempPathFactory, name: str) -> Sdk:
     out = tmp_path_factory.mktemp(name) / "sdk"
-    root = Generated(
-        FIXTURES / f"{name}.yaml", out, generate(FIXTURES / f"{name}.yaml", out)
-    ).require()
+    root = Generated(FIXTURES / f"{name}.yaml", out, generate(FIXTURES / f"{name}.yaml", out)).require()
     return Sdk(name, root, import_tree(root, "constructs", f"constructs__{name}"))
 
 
@@ -175,9 +171,7 @@ def constructs30_sdk(tmp_path_factory: pytest.TempPathFactory) -> Sdk:
 @pytest.fixture(scope="session", params=["3.1", "3.0"])
 def constructs(request: pytest.FixtureRequest) -> Sdk:
     """The constructs fixture SDK, from the OpenAPI 3.1 spec and from its 3.0 twin."""
-    return request.getfixturevalue(
-        "constructs31_sdk" if request.param == "3.1" else "constructs30_sdk"
-    )
+    return request.getfixturevalue("constructs31_sdk" if request.param == "3.1" else "constructs30_sdk")
 
 
 @pytest.fixture(scope="session")

@@ -32,11 +32,7 @@ paths:
 
 def spec_text(components: str, version: str = "3.1.0") -> str:
     """A spec with one operation and the given (indented) `components:` body."""
-    return (
-        GOOD_HEAD.format(version=version)
-        + "components:\n"
-        + textwrap.indent(textwrap.dedent(components), "  ")
-    )
+    return GOOD_HEAD.format(version=version) + "components:\n" + textwrap.indent(textwrap.dedent(components), "  ")
 
 
 THING = """\
@@ -65,10 +61,7 @@ BAD_SPECS = {
     ),
     "$ref cycle": (
         "spec.yaml",
-        spec_text(
-            THING
-            + "  A:\n    $ref: '#/components/schemas/B'\n  B:\n    $ref: '#/components/schemas/A'\n"
-        ),
+        spec_text(THING + "  A:\n    $ref: '#/components/schemas/B'\n  B:\n    $ref: '#/components/schemas/A'\n"),
         "/components/schemas/",
     ),
     "swagger 2.0": (
@@ -88,9 +81,7 @@ BAD_SPECS = {
     ),
     "type: 5 (3.1)": (
         "spec.yaml",
-        spec_text(
-            "schemas:\n  Thing:\n    type: object\n    properties:\n      n:\n        type: 5\n"
-        ),
+        spec_text("schemas:\n  Thing:\n    type: object\n    properties:\n      n:\n        type: 5\n"),
         "/components/schemas/Thing/properties/n",
     ),
     "schema is a string": (
@@ -154,9 +145,7 @@ def test_bad_spec_exits_2_and_leaves_output_untouched(case: str, good_sdk: Path,
     result = sdksmith("generate", spec, "-o", out, cwd=tmp_path)
     assert_reported(result, file_name, pointer)
     assert tree_bytes(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [file_name, "out"]
-    )  # no staging left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([file_name, "out"])  # no staging left behind
     # `check` reports bad input the same way.
     check = sdksmith("check", spec, "-o", out, cwd=tmp_path)
     assert_reported(check, file_name, pointer)
@@ -181,9 +170,7 @@ def test_bad_config(good_sdk: Path, tmp_path: Path):
 
 def test_several_problems_are_all_reported(tmp_path: Path):
     spec = tmp_path / "spec.yaml"
-    spec.write_text(
-        spec_text(THING + "  A:\n    type: 7\n  B:\n    properties: 3\n", version="3.0.3")
-    )
+    spec.write_text(spec_text(THING + "  A:\n    type: 7\n  B:\n    properties: 3\n", version="3.0.3"))
     result = sdksmith("generate", spec, "-o", tmp_path / "out", cwd=tmp_path)
     lines = assert_reported(result, "spec.yaml", None)
     pointers = {line.split("#", 1)[1].split(":", 1)[0] for line in lines}
@@ -194,14 +181,10 @@ def test_several_problems_are_all_reported(tmp_path: Path):
 # ---------------------------------------------------------------- specs split over several files
 
 
-def _write_split_spec(
-    root: Path, common_extra: str = "", pet_ref: str = "common.yaml#/components/schemas/Id"
-) -> Path:
+def _write_split_spec(root: Path, common_extra: str = "", pet_ref: str = "common.yaml#/components/schemas/Id") -> Path:
     (root / "schemas").mkdir(parents=True, exist_ok=True)
     (root / "api.yaml").write_text(
-        GOOD_HEAD.format(version="3.1.0").replace(
-            "#/components/schemas/Thing", "schemas/pet.yaml#/Pet"
-        )
+        GOOD_HEAD.format(version="3.1.0").replace("#/components/schemas/Thing", "schemas/pet.yaml#/Pet")
         + textwrap.dedent(
             """\
             components:
@@ -265,9 +248,7 @@ def test_spec_split_over_files_generates(tmp_path: Path):
     owner = types.Owner.from_dict(
         {
             "id": "3f9c2a7e-5b14-4d8a-9e61-7c0b2d4f8a13",
-            "pets": [
-                {"id": "p", "name": "Rex", "status": "sold", "owner": {"id": "o", "pets": []}}
-            ],
+            "pets": [{"id": "p", "name": "Rex", "status": "sold", "owner": {"id": "o", "pets": []}}],
         }
     )
     assert owner.is_valid(), owner.invalid_fields()

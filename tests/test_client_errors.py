@@ -182,9 +182,7 @@ def sdk_info(exp_sdk):
     return exp_sdk.mod("_client").SDK_INFO
 
 
-async def test_key_not_in_debug_logs(
-    make_client, exp_sdk, sdk_info, sdk_logger, monkeypatch, capsys, caplog
-):
+async def test_key_not_in_debug_logs(make_client, exp_sdk, sdk_info, sdk_logger, monkeypatch, capsys, caplog):
     monkeypatch.setenv(sdk_info.log_env, "debug")
     caplog.set_level(logging.DEBUG)
     server = Server(
@@ -219,9 +217,7 @@ def test_log_env_var_is_named_after_the_api_key_prefix(sdk_info):
     assert sdk_info.log_env == "EXPERIMENTS_LOG"
 
 
-async def test_no_sdk_log_output_without_env(
-    make_client, sdk_info, sdk_logger, monkeypatch, capsys
-):
+async def test_no_sdk_log_output_without_env(make_client, sdk_info, sdk_logger, monkeypatch, capsys):
     monkeypatch.delenv(sdk_info.log_env, raising=False)
     await resolve(make_client(Server()).experiments.retrieve("exp-1"))
     assert "HTTP Request" not in capsys.readouterr().err

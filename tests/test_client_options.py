@@ -158,9 +158,7 @@ async def test_arguments_beat_environment(exp_sdk, mode, monkeypatch):
     monkeypatch.setenv("EXPERIMENTS_BASE_URL", "https://env.test")
     server = Server()
     cls = exp_sdk.AsyncExperiments if mode == "async" else exp_sdk.Experiments
-    client = cls(
-        api_key="arg-key", base_url="https://arg.test/v9", http_client=http_client_for(mode, server)
-    )
+    client = cls(api_key="arg-key", base_url="https://arg.test/v9", http_client=http_client_for(mode, server))
     await resolve(client.experiments.retrieve("exp-1"))
     assert server.last.headers["Authorization"] == "Bearer arg-key"
     assert str(server.last.url) == "https://arg.test/v9/experiments/exp-1"
@@ -202,9 +200,7 @@ async def test_no_auth_spec_needs_no_key(paging_sdk, make_paging_client, monkeyp
 async def test_default_and_extra_headers(make_client):
     server = Server()
     client = make_client(server, default_headers={"X-Team": "core", "X-Both": "default"})
-    await resolve(
-        client.experiments.retrieve("exp-1", extra_headers={"X-Both": "extra", "X-Call": "1"})
-    )
+    await resolve(client.experiments.retrieve("exp-1", extra_headers={"X-Both": "extra", "X-Call": "1"}))
     headers = server.last.headers
     assert headers["X-Team"] == "core"
     assert headers.get_list("X-Both") == ["extra"]
@@ -214,20 +210,14 @@ async def test_default_and_extra_headers(make_client):
 async def test_headers_override_case_insensitively(make_client):
     server = Server()
     client = make_client(server, default_headers={"user-agent": "my-app/1"})
-    await resolve(
-        client.experiments.retrieve("exp-1", extra_headers={"accept": "application/x-custom"})
-    )
+    await resolve(client.experiments.retrieve("exp-1", extra_headers={"accept": "application/x-custom"}))
     assert server.last.headers.get_list("User-Agent") == ["my-app/1"]
     assert server.last.headers.get_list("Accept") == ["application/x-custom"]
 
 
 async def test_extra_headers_can_replace_authorization(make_client):
     server = Server()
-    await resolve(
-        make_client(server).experiments.retrieve(
-            "exp-1", extra_headers={"authorization": "Token t"}
-        )
-    )
+    await resolve(make_client(server).experiments.retrieve("exp-1", extra_headers={"authorization": "Token t"}))
     assert server.last.headers.get_list("Authorization") == ["Token t"]
 
 
@@ -257,11 +247,7 @@ async def test_default_and_extra_query(make_client):
 async def test_extra_body_merges_into_json(make_client):
     server = Server()
     client = make_client(server)
-    await resolve(
-        client.experiments.create(
-            pipeline_id=PIPELINE, extra_body={"beta": {"x": 1}, "name": "from-extra"}
-        )
-    )
+    await resolve(client.experiments.create(pipeline_id=PIPELINE, extra_body={"beta": {"x": 1}, "name": "from-extra"}))
     assert server.body() == {"pipelineId": PIPELINE, "beta": {"x": 1}, "name": "from-extra"}
     assert server.last.headers["Content-Type"] == "application/json"
 
@@ -344,9 +330,7 @@ async def test_user_agent_and_platform_headers_on_every_request(make_client, exp
     version = exp_sdk.pkg.__version__
     for request in server.requests:
         headers = request.headers
-        assert (
-            headers["User-Agent"] == f"experiments_sdk/{version} python/{platform.python_version()}"
-        )
+        assert headers["User-Agent"] == f"experiments_sdk/{version} python/{platform.python_version()}"
         assert headers["X-SDK-Lang"] == "python"
         assert headers["X-SDK-Package-Version"] == version
         assert headers["X-SDK-OS"] == (platform.system() or "unknown")
@@ -379,9 +363,7 @@ async def test_context_manager_leaves_user_http_client_open(exp_sdk, mode):
         with exp_sdk.Experiments(api_key="k", base_url=BASE_URL, http_client=http) as client:
             client.experiments.retrieve("exp-1")
     else:
-        async with exp_sdk.AsyncExperiments(
-            api_key="k", base_url=BASE_URL, http_client=http
-        ) as client:
+        async with exp_sdk.AsyncExperiments(api_key="k", base_url=BASE_URL, http_client=http) as client:
             await client.experiments.retrieve("exp-1")
     assert not http.is_closed
     # still usable by its owner
@@ -403,9 +385,7 @@ def module_client(exp_sdk):
 
 
 async def test_init_and_module_level_resources(exp_sdk, module_client):
-    server = Server(
-        [lambda r: httpx.Response(200, json={"data": [experiment("m1")], "next_cursor": None})]
-    )
+    server = Server([lambda r: httpx.Response(200, json={"data": [experiment("m1")], "next_cursor": None})])
     pkg = exp_sdk.pkg
     init, experiments = pkg.init, pkg.experiments  # `from experiments_sdk import init, experiments`
     client = init(

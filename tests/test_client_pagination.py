@@ -106,9 +106,7 @@ async def test_get_next_page_on_last_page_raises(make_client):
 
 async def test_cursor_repeated_by_the_server_stops(make_client):
     """A server that keeps sending back the cursor it was given must not loop forever."""
-    server = Server(
-        [lambda r: httpx.Response(200, json={"data": [experiment("x")], "next_cursor": "same"})]
-    )
+    server = Server([lambda r: httpx.Response(200, json={"data": [experiment("x")], "next_cursor": "same"})])
     items = await collect(make_client(server).experiments.list(cursor="same"))
     assert [e.id for e in items] == ["x"]
     assert len(server.requests) == 1
@@ -246,9 +244,7 @@ def issues_server(request: httpx.Request) -> httpx.Response:
     links = [f'<https://paging.test/api/issues?per_page={per_page}&page={last}>; rel="last"']
     if page < last:
         # rel="next" deliberately not first, and the URL carries its own query
-        links.append(
-            f'<https://paging.test/api/issues?per_page={per_page}&page={page + 1}>; rel="next"'
-        )
+        links.append(f'<https://paging.test/api/issues?per_page={per_page}&page={page + 1}>; rel="next"')
     return httpx.Response(200, json=chunk, headers={"Link": ", ".join(links)})
 
 
@@ -283,9 +279,7 @@ async def test_link_header_absent_means_one_page(make_paging_client):
 async def test_link_header_relative_url(make_paging_client):
     def server_fn(request: httpx.Request) -> httpx.Response:
         if param(request, "page") is None:
-            return httpx.Response(
-                200, json=ISSUES[:1], headers={"link": '</api/issues?page=2>; rel="next"'}
-            )
+            return httpx.Response(200, json=ISSUES[:1], headers={"link": '</api/issues?page=2>; rel="next"'})
         return httpx.Response(200, json=ISSUES[1:2])
 
     server = Server([server_fn])
@@ -295,9 +289,7 @@ async def test_link_header_relative_url(make_paging_client):
 
 
 async def test_link_header_pointing_at_itself_stops(make_paging_client):
-    server = Server(
-        [lambda r: httpx.Response(200, json=ISSUES[:1], headers={"link": f'<{r.url}>; rel="next"'})]
-    )
+    server = Server([lambda r: httpx.Response(200, json=ISSUES[:1], headers={"link": f'<{r.url}>; rel="next"'})])
     items = await collect(make_paging_client(server).issues.list(page=4))
     assert len(items) == 1
     assert len(server.requests) == 1
@@ -346,9 +338,7 @@ WIDGETS = [{"id": n} for n in range(1, 8)]
 def widgets_server(request: httpx.Request) -> httpx.Response:
     page = int(param(request, "page") or 1)
     size = int(param(request, "page_size") or 3)
-    return httpx.Response(
-        200, json={"items": WIDGETS[(page - 1) * size : page * size], "total": len(WIDGETS)}
-    )
+    return httpx.Response(200, json={"items": WIDGETS[(page - 1) * size : page * size], "total": len(WIDGETS)})
 
 
 async def test_page_number_walks_pages(make_paging_client):

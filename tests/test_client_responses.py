@@ -88,11 +88,7 @@ async def test_raw_response_facts(make_client, exp_sdk, mode):
 
 async def test_raw_response_on_nested_resource(make_client):
     server = Server([json_response(body={"row_ids": ["a", "b"]})])
-    raw = await resolve(
-        make_client(server).experiments.with_raw_response.events.insert(
-            "exp-1", events=[{"id": "a"}]
-        )
-    )
+    raw = await resolve(make_client(server).experiments.with_raw_response.events.insert("exp-1", events=[{"id": "a"}]))
     assert raw.status_code == 200
     assert (await resolve(raw.parse())).row_ids == ["a", "b"]
     assert server.body() == {"events": [{"id": "a"}]}

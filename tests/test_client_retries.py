@@ -77,18 +77,14 @@ async def test_connection_error_retried_then_raises(make_client, exp_sdk, sleeps
 
 
 async def test_connection_error_then_success(make_client):
-    server = Server(
-        [httpx.ConnectError("reset"), httpx.RemoteProtocolError("eof"), json_response()]
-    )
+    server = Server([httpx.ConnectError("reset"), httpx.RemoteProtocolError("eof"), json_response()])
     client = make_client(server)
     raw = await resolve(client.experiments.with_raw_response.retrieve("exp-1"))
     assert raw.retries_taken == 2
     assert len(server.requests) == 3
 
 
-@pytest.mark.parametrize(
-    "exc", [httpx.ReadTimeout("slow"), httpx.ConnectTimeout("slow"), httpx.PoolTimeout("busy")]
-)
+@pytest.mark.parametrize("exc", [httpx.ReadTimeout("slow"), httpx.ConnectTimeout("slow"), httpx.PoolTimeout("busy")])
 async def test_timeout_retried_then_raises(make_client, exp_sdk, exc):
     server = Server([exc])
     client = make_client(server)
@@ -209,7 +205,7 @@ async def test_exponential_backoff_bounds(make_client, exp_sdk, sleeps):
         await resolve(client.experiments.retrieve("exp-1"))
     nominal = [0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0]  # 0.5 s doubling, capped at 8 s
     assert len(sleeps.delays) == len(nominal)
-    for delay, top in zip(sleeps.delays, nominal):
+    for delay, top in zip(sleeps.delays, nominal, strict=True):
         assert top * 0.75 <= delay <= top  # jitter: at most 25 % down, never up
 
 
@@ -314,9 +310,7 @@ async def test_no_idempotency_key_on_get(make_client):
 async def test_user_idempotency_key_wins_and_is_sent_once(make_client):
     server = Server([error(500), json_response()])
     client = make_client(server)
-    await resolve(
-        client.experiments.create(pipeline_id=PIPELINE, extra_headers={"idempotency-key": "mine-1"})
-    )
+    await resolve(client.experiments.create(pipeline_id=PIPELINE, extra_headers={"idempotency-key": "mine-1"}))
     assert [r.headers.get_list("Idempotency-Key") for r in server.requests] == [
         ["mine-1"],
         ["mine-1"],
@@ -329,9 +323,7 @@ async def test_user_idempotency_key_wins_and_is_sent_once(make_client):
 @pytest.mark.parametrize("failures", [0, 1, 2])
 async def test_retries_taken_on_raw_response(make_client, failures):
     server = Server([error(503)] * failures + [json_response()])
-    raw = await resolve(
-        make_client(server).experiments.with_raw_response.create(pipeline_id=PIPELINE)
-    )
+    raw = await resolve(make_client(server).experiments.with_raw_response.create(pipeline_id=PIPELINE))
     assert raw.retries_taken == failures
     assert raw.status_code == 200
     assert raw.http_request.headers["x-sdk-retry-count"] == str(failures)

@@ -36,9 +36,7 @@ PYRIGHT = REPO / "node_modules" / ".bin" / "pyright"
 RUFF_CONFIG = REPO / "generator" / "ruff_generated.toml"
 
 HAVE_PRISM = PRISM.is_file() and shutil.which("node") is not None
-needs_prism = pytest.mark.skipif(
-    not HAVE_PRISM, reason="Prism is not installed: run `npm ci` (`make test` does)"
-)
+needs_prism = pytest.mark.skipif(not HAVE_PRISM, reason="Prism is not installed: run `npm ci` (`make test` does)")
 
 # Real specs: (spec file, config, package, the clients to run). Braintrust has 151 operations:
 # every one runs, sync with loose and async with strict validation (all four take ~3x longer).
@@ -83,9 +81,7 @@ def run_contract_tests(
     if matrix:
         env[f"{prefix}_TEST_MATRIX"] = matrix
     if no_node:
-        env["PATH"] = str(
-            Path(sys.executable).parent
-        )  # the venv's python and nothing else: no node
+        env["PATH"] = str(Path(sys.executable).parent)  # the venv's python and nothing else: no node
         del env["PRISM_BIN"]
     cmd = [
         sys.executable,
@@ -104,17 +100,12 @@ def run_contract_tests(
         "asyncio_default_fixture_loop_scope=function",
         *args,
     ]
-    return subprocess.run(
-        cmd, cwd=sdk, env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
+    return subprocess.run(cmd, cwd=sdk, env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def _summary(result: subprocess.CompletedProcess[str]) -> dict[str, int]:
     last = (result.stdout.strip().splitlines() or [""])[-1]
-    return {
-        kind: int(n)
-        for n, kind in re.findall(r"(\d+) (passed|failed|skipped|errors?|deselected)", last)
-    }
+    return {kind: int(n) for n, kind in re.findall(r"(\d+) (passed|failed|skipped|errors?|deselected)", last)}
 
 
 def _explain(result: subprocess.CompletedProcess[str]) -> str:
@@ -147,9 +138,7 @@ def _tested_operations(tests_dir: Path) -> list[str]:
         text = module.read_text()
         found += [
             f"{module.stem}.{name}"
-            for name in re.findall(
-                r"^    def test_method_(\w+)\(self, client: _Client\)", text, re.MULTILINE
-            )
+            for name in re.findall(r"^    def test_method_(\w+)\(self, client: _Client\)", text, re.MULTILINE)
             if not name.endswith("_with_all_params")
         ]
     return found
@@ -235,9 +224,7 @@ def test_real_spec_contract_tests_pass_against_prism(name: str, tmp_path: Path) 
         pytest.skip(f"{spec} is not there")
     sdk = _generate(spec, tmp_path / "sdk", FIXTURES / config)
     tested = _tested_operations(sdk / "tests")
-    assert len(tested) == len(_operations(json.loads(spec.read_text()))), (
-        "an operation has no contract tests"
-    )
+    assert len(tested) == len(_operations(json.loads(spec.read_text()))), "an operation has no contract tests"
     started = time.monotonic()
     result = run_contract_tests(sdk, package, matrix=matrix)
     elapsed = time.monotonic() - started
@@ -248,9 +235,7 @@ def test_real_spec_contract_tests_pass_against_prism(name: str, tmp_path: Path) 
     skipped = re.findall(r"^SKIPPED \[\d+\] [^:]+:\d+: (.*)$", result.stdout, re.MULTILINE)
     skipped = [s for s in skipped if not s.startswith("got empty parameter set")]  # a client left out of the matrix
     configured = yaml.safe_load((FIXTURES / config).read_text()).get("skip") or {}
-    assert all(
-        any(reason.strip() == str(r).strip() for r in configured.values()) for reason in skipped
-    ), skipped
+    assert all(any(reason.strip() == str(r).strip() for r in configured.values()) for reason in skipped), skipped
     print(f"{name}: {counts} in {elapsed:.0f} s; {len(configured)} operation(s) skipped by config")
 
 
@@ -262,15 +247,11 @@ def _break(sdk: Path) -> None:
     and `insertExperimentEvents` posts to `/experiments/{id}/event` instead of `/events`."""
     experiments = sdk / "experiments_sdk" / "resources" / "experiments.py"
     text = experiments.read_text()
-    renamed, n = re.subn(
-        r'(json=\{[^}]*)"pipelineId": pipeline_id', r'\1"pipeline_id": pipeline_id', text
-    )
+    renamed, n = re.subn(r'(json=\{[^}]*)"pipelineId": pipeline_id', r'\1"pipeline_id": pipeline_id', text)
     assert n == 2, "the generated client changed: update this test"
     experiments.write_text(renamed)
     events = sdk / "experiments_sdk" / "resources" / "experiments_events.py"
-    post = re.compile(
-        r'(method="post",\s*url=path_template\(\s*"/experiments/\{experiment_id\}/)events"'
-    )
+    post = re.compile(r'(method="post",\s*url=path_template\(\s*"/experiments/\{experiment_id\}/)events"')
     wrong, n = post.subn(r'\1event"', events.read_text())
     assert n == 2, "the generated client changed: update this test"
     events.write_text(wrong)
@@ -293,12 +274,8 @@ def test_contract_tests_fail_on_a_broken_client(tmp_path: Path) -> None:
     # create, create with all params, insert; sync-loose and async-strict
     assert counts.get("failed") == 6 and not counts.get("passed"), out[-3000:]
     # The renamed property: Prism refuses the request, and says why in sl-violations.
-    assert "refused the request with 422" in out or "refused the request with 400" in out, out[
-        -3000:
-    ]
-    assert "sl-violations:" in out and "must have required property 'pipelineId'" in out, out[
-        -3000:
-    ]
+    assert "refused the request with 422" in out or "refused the request with 400" in out, out[-3000:]
+    assert "sl-violations:" in out and "must have required property 'pipelineId'" in out, out[-3000:]
     # The wrong path: no such route (Prism 404), and openapi-core finds no such path either.
     assert "/experiments/3f9c2a7e-5b14-4d8a-9e61-7c0b2d4f8a13/event:" in out
     assert "refused the request with 404" in out and "NO_PATH_MATCHED" in out, out[-3000:]
@@ -381,6 +358,4 @@ def test_sdksmith_mock_serves_the_spec() -> None:
         output, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0, output
     with socket.socket() as sock:  # Prism went away with it
-        assert sock.connect_ex(("127.0.0.1", port)) != 0, (
-            "Prism is still listening after `sdksmith mock` stopped"
-        )
+        assert sock.connect_ex(("127.0.0.1", port)) != 0, "Prism is still listening after `sdksmith mock` stopped"

@@ -150,12 +150,8 @@ def test_full_fills_optional_properties_and_recursion_ends() -> None:
     synth, _ = _synth(doc)
     tree = synth.value({"$ref": "#/components/schemas/Tree"}, full=True)
     assert tree["children"] and isinstance(tree["children"][0]["value"], int)
-    assert (
-        synth.value({"type": "object", "properties": {"a": {"type": "string"}}}, full=False) == {}
-    )
-    assert synth.value({"type": "object", "properties": {"a": {"type": "string"}}}, full=True) == {
-        "a": "string"
-    }
+    assert synth.value({"type": "object", "properties": {"a": {"type": "string"}}}, full=False) == {}
+    assert synth.value({"type": "object", "properties": {"a": {"type": "string"}}}, full=True) == {"a": "string"}
 
 
 def test_read_only_and_write_only() -> None:
@@ -175,9 +171,7 @@ def test_read_only_and_write_only() -> None:
 def test_examples_are_used_when_valid() -> None:
     synth, _ = _synth(_doc({}))
     assert synth.value({"type": "string", "example": "hello"}) == "hello"
-    assert (
-        synth.value({"type": "integer", "minimum": 3, "examples": [1, 7]}) == 7
-    )  # 1 is out of range
+    assert synth.value({"type": "integer", "minimum": 3, "examples": [1, 7]}) == 7  # 1 is out of range
 
 
 def test_openapi30_null_types() -> None:
@@ -200,9 +194,7 @@ def test_every_component_schema_of_the_real_specs(spec: str) -> None:
     path = REPO / "spec" / spec if spec == "experiments.yaml" else SHARED_SPECS / spec
     if not path.is_file():
         pytest.skip(f"{path} is not there")
-    doc = (
-        yaml.safe_load(path.read_text()) if path.suffix == ".yaml" else json.loads(path.read_text())
-    )
+    doc = yaml.safe_load(path.read_text()) if path.suffix == ".yaml" else json.loads(path.read_text())
     bad = []
     for direction in ("request", "response"):
         synth, check = _synth(doc, direction)
@@ -275,9 +267,7 @@ def test_bundle_inlines_other_files(tmp_path: Path) -> None:
     assert doc["components"]["schemas"]["Pet"] == {"type": "string"}  # the spec's own Pet is kept
     pet = doc["components"]["schemas"]["Pet2"]  # the other file's Pet, renamed
     assert pet["properties"]["owner"] == {"$ref": "#/components/schemas/Owner"}
-    assert doc["components"]["schemas"]["Owner"]["properties"]["pets"]["items"] == {
-        "$ref": "#/components/schemas/Pet2"
-    }
+    assert doc["components"]["schemas"]["Owner"]["properties"]["pets"]["items"] == {"$ref": "#/components/schemas/Pet2"}
     assert doc["components"]["parameters"]["Limit"]["name"] == "limit"
     assert spec_json(bundle(tmp_path / "api.yaml")) == spec_json(doc)  # deterministic
 

@@ -100,7 +100,9 @@ def test_failure_records_the_error_and_keeps_the_status() -> None:
 
 async def test_async_decorator_uses_the_client_configured_by_init() -> None:
     server = FakeServer()
-    init(api_key="k", base_url="http://api.test/v1", http_client=httpx.AsyncClient(transport=httpx.MockTransport(server)))
+    init(
+        api_key="k", base_url="http://api.test/v1", http_client=httpx.AsyncClient(transport=httpx.MockTransport(server))
+    )
 
     @experiment(pipeline_id=PIPELINE_ID, name="async run")
     async def evaluate() -> str:

@@ -129,11 +129,7 @@ def test_github_lists_page_by_link_header() -> None:
 
 def test_braintrust_objects_lists_page_by_starting_after() -> None:
     ops = _operations("braintrust")
-    listing = [
-        op
-        for op in ops
-        if op.method == "get" and any(p.wire_name == "starting_after" for p in op.params)
-    ]
+    listing = [op for op in ops if op.method == "get" and any(p.wire_name == "starting_after" for p in op.params)]
     assert len(listing) > 10
     for op in listing:
         assert op.pagination is not None, op.operation_id

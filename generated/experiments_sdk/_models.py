@@ -42,6 +42,7 @@ __all__ = [
     "SdkModel",
     "ModelBuilder",
     "OpenEnum",
+    "NonNull",
     "parse_json",
     "parse_python",
 ]
@@ -201,6 +202,29 @@ class OpenEnum(Enum):
         return self._name_ in type(self).__members__
 
 
+class _NonNull:
+    """Annotation for an optional property that may be absent but not `null`.
+
+    `x: Annotated[Optional[int], NonNull] = None` reads as "None when absent" to type
+    checkers, while validation (in Rust, at no extra cost) rejects an explicit `null`,
+    so it is reported as a bad field like any other wrong type.
+    """
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        schema = handler(source)
+        return schema["schema"] if schema.get("type") == "nullable" else schema
+
+    def __repr__(self) -> str:
+        return "NonNull"
+
+
+NonNull = _NonNull()
+
+
+def _non_null(tp: Any) -> bool:
+    return get_origin(tp) is Annotated and any(isinstance(m, _NonNull) for m in get_args(tp)[1:])
+
+
 def _describe_type(tp: Any) -> str:
     origin = get_origin(tp)
     if origin is Annotated:
@@ -293,7 +317,7 @@ def _coerce(
             return True, out_d, []
     elif origin is Union:
         members = get_args(inner)
-        if value is None and type(None) in members:
+        if value is None and type(None) in members and not _non_null(tp):
             return True, None, []
         # A union with a model member: keep the model that fits best.
         best: tuple[int, Any] | None = None

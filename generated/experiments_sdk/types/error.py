@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Optional
 
-from typing_extensions import Self
+from typing_extensions import Annotated, Self
 
-from .._models import JsonField, ModelBuilder, SdkModel
+from .._models import JsonField, ModelBuilder, NonNull, SdkModel
 
 __all__ = [
     "Error",
@@ -42,7 +42,7 @@ class ErrorError(SdkModel):
     message: str
     """Explanation meant for a human reader."""
 
-    type: Optional[str] = None
+    type: Annotated[Optional[str], NonNull] = None
     """Broad category of the failure, such as `invalid_request` or `not_found`."""
 
     code: Optional[str] = None

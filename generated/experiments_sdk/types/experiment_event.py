@@ -8,7 +8,7 @@ from typing import Dict, List, Optional
 from pydantic import Field
 from typing_extensions import Annotated, Self
 
-from .._models import JsonField, ModelBuilder, OpenEnum, SdkModel
+from .._models import JsonField, ModelBuilder, NonNull, OpenEnum, SdkModel
 
 __all__ = [
     "ExperimentEvent",
@@ -59,28 +59,30 @@ class ExperimentEvent(SdkModel):
     error: object = None
     """Details of a failure raised while producing the event, if any; any JSON value."""
 
-    scores: Optional[Dict[str, Optional[Annotated[float, Field(ge=0, le=1)]]]] = None
+    scores: Annotated[
+        Optional[Dict[str, Optional[Annotated[float, Field(ge=0, le=1)]]]], NonNull
+    ] = None
     """Named scores between 0 and 1; a null value means the score was not computed."""
 
-    metadata: Optional[Dict[str, object]] = None
+    metadata: Annotated[Optional[Dict[str, object]], NonNull] = None
     """Free-form key/value data for filtering and grouping events."""
 
-    metrics: Optional[ExperimentEventMetrics] = None
+    metrics: Annotated[Optional[ExperimentEventMetrics], NonNull] = None
     """Numeric measurements of the work the span did, such as timing and token counts."""
 
-    context: Optional[ExperimentEventContext] = None
+    context: Annotated[Optional[ExperimentEventContext], NonNull] = None
     """Where in the caller's code the event was logged."""
 
-    tags: Optional[List[str]] = None
+    tags: Annotated[Optional[List[str]], NonNull] = None
     """Labels attached to the event."""
 
-    span_attributes: Optional[ExperimentEventSpanAttributes] = None
+    span_attributes: Annotated[Optional[ExperimentEventSpanAttributes], NonNull] = None
     """Descriptive attributes of the span, used for display."""
 
-    is_root: Optional[bool] = None
+    is_root: Annotated[Optional[bool], NonNull] = None
     """True when the span has no parent."""
 
-    origin: Optional[ExperimentEventOrigin] = None
+    origin: Annotated[Optional[ExperimentEventOrigin], NonNull] = None
     """Pointer to the record (for example a dataset row) this event was derived from."""
 
     def _id(self) -> JsonField[str]:
@@ -235,13 +237,13 @@ class ExperimentEvent(SdkModel):
 class ExperimentEventContext(SdkModel):
     """Where in the caller's code the event was logged."""
 
-    caller_functionname: Optional[str] = None
+    caller_functionname: Annotated[Optional[str], NonNull] = None
     """Name of the function that logged the event."""
 
-    caller_filename: Optional[str] = None
+    caller_filename: Annotated[Optional[str], NonNull] = None
     """Source file that logged the event."""
 
-    caller_lineno: Optional[int] = None
+    caller_lineno: Annotated[Optional[int], NonNull] = None
     """Line number in that file."""
 
     def _caller_functionname(self) -> JsonField[str]:
@@ -277,19 +279,19 @@ class ExperimentEventContext(SdkModel):
 class ExperimentEventMetrics(SdkModel):
     """Numeric measurements of the work the span did, such as timing and token counts."""
 
-    start: Optional[float] = None
+    start: Annotated[Optional[float], NonNull] = None
     """Unix time in seconds when the span began."""
 
-    end: Optional[float] = None
+    end: Annotated[Optional[float], NonNull] = None
     """Unix time in seconds when the span finished."""
 
-    prompt_tokens: Optional[int] = None
+    prompt_tokens: Annotated[Optional[int], NonNull] = None
     """Tokens sent to the model (LLM spans only)."""
 
-    completion_tokens: Optional[int] = None
+    completion_tokens: Annotated[Optional[int], NonNull] = None
     """Tokens the model produced (LLM spans only)."""
 
-    tokens: Optional[int] = None
+    tokens: Annotated[Optional[int], NonNull] = None
     """Prompt and completion tokens together."""
 
     __pydantic_extra__: Dict[str, float] = Field(init=False)  # pyright: ignore[reportIncompatibleVariableOverride]
@@ -350,10 +352,10 @@ class ExperimentEventOrigin(SdkModel):
     id: str
     """Identifier of the source record inside the object."""
 
-    xact_id: Optional[str] = Field(default=None, alias="_xact_id")
+    xact_id: Annotated[Optional[str], NonNull] = Field(default=None, alias="_xact_id")
     """Write identifier of the source record version that was used."""
 
-    created: Optional[datetime] = None
+    created: Annotated[Optional[datetime], NonNull] = None
     """When the source record was created."""
 
     def _object_type(self) -> JsonField[str]:
@@ -403,10 +405,10 @@ class ExperimentEventOrigin(SdkModel):
 class ExperimentEventSpanAttributes(SdkModel):
     """Descriptive attributes of the span, used for display."""
 
-    name: Optional[str] = None
+    name: Annotated[Optional[str], NonNull] = None
     """Display name of the span."""
 
-    type: Optional[ExperimentEventSpanAttributesType] = None
+    type: Annotated[Optional[ExperimentEventSpanAttributesType], NonNull] = None
     """Kind of work the span represents."""
 
     def _name(self) -> JsonField[str]:

@@ -8,7 +8,7 @@ from typing import Dict, List, Optional
 from pydantic import Field
 from typing_extensions import Annotated, Self
 
-from .._models import JsonField, ModelBuilder, OpenEnum, SdkModel
+from .._models import JsonField, ModelBuilder, NonNull, OpenEnum, SdkModel
 
 __all__ = [
     "InsertExperimentEvent",
@@ -22,7 +22,7 @@ __all__ = [
 class InsertExperimentEvent(SdkModel):
     """An event to log; every field is optional and the service fills in the rest."""
 
-    id: Optional[str] = None
+    id: Annotated[Optional[str], NonNull] = None
     """Identifier for the event; reuse an existing one to overwrite or merge."""
 
     input: object = None
@@ -37,40 +37,42 @@ class InsertExperimentEvent(SdkModel):
     error: object = None
     """Details of a failure raised while producing the event; any JSON value."""
 
-    scores: Optional[Dict[str, Optional[Annotated[float, Field(ge=0, le=1)]]]] = None
+    scores: Annotated[
+        Optional[Dict[str, Optional[Annotated[float, Field(ge=0, le=1)]]]], NonNull
+    ] = None
     """Named scores between 0 and 1; null records that a score was skipped."""
 
-    metadata: Optional[Dict[str, object]] = None
+    metadata: Annotated[Optional[Dict[str, object]], NonNull] = None
     """Free-form key/value data for filtering and grouping events."""
 
-    tags: Optional[List[str]] = None
+    tags: Annotated[Optional[List[str]], NonNull] = None
     """Labels to attach to the event."""
 
-    metrics: Optional[InsertExperimentEventMetrics] = None
+    metrics: Annotated[Optional[InsertExperimentEventMetrics], NonNull] = None
     """Numeric measurements of the span, such as timing and token counts."""
 
-    context: Optional[InsertExperimentEventContext] = None
+    context: Annotated[Optional[InsertExperimentEventContext], NonNull] = None
     """Where in the caller's code the event is being logged."""
 
-    span_attributes: Optional[InsertExperimentEventSpanAttributes] = None
+    span_attributes: Annotated[Optional[InsertExperimentEventSpanAttributes], NonNull] = None
     """Descriptive attributes of the span, used for display."""
 
-    span_id: Optional[str] = None
+    span_id: Annotated[Optional[str], NonNull] = None
     """Span id to give the event; generated when left out."""
 
-    root_span_id: Optional[str] = None
+    root_span_id: Annotated[Optional[str], NonNull] = None
     """Span id at the top of the trace; defaults to the event's own span id."""
 
     span_parents: Optional[List[str]] = None
     """Span ids of the direct parents of this span."""
 
-    created: Optional[datetime] = None
+    created: Annotated[Optional[datetime], NonNull] = None
     """Timestamp to record instead of the time of insertion."""
 
-    is_merge: Optional[bool] = Field(default=None, alias="_is_merge")
+    is_merge: Annotated[Optional[bool], NonNull] = Field(default=None, alias="_is_merge")
     """When true, the fields sent are merged into the stored event with the same id instead of replacing it."""
 
-    parent_id: Optional[str] = Field(default=None, alias="_parent_id")
+    parent_id: Annotated[Optional[str], NonNull] = Field(default=None, alias="_parent_id")
     """Id of an existing event to nest this one under, as a simpler alternative to span fields."""
 
     def _id(self) -> JsonField[str]:
@@ -204,13 +206,13 @@ class InsertExperimentEvent(SdkModel):
 class InsertExperimentEventContext(SdkModel):
     """Where in the caller's code the event is being logged."""
 
-    caller_functionname: Optional[str] = None
+    caller_functionname: Annotated[Optional[str], NonNull] = None
     """Name of the logging function."""
 
-    caller_filename: Optional[str] = None
+    caller_filename: Annotated[Optional[str], NonNull] = None
     """Source file of the logging call."""
 
-    caller_lineno: Optional[int] = None
+    caller_lineno: Annotated[Optional[int], NonNull] = None
     """Line number of the logging call."""
 
     def _caller_functionname(self) -> JsonField[str]:
@@ -246,19 +248,19 @@ class InsertExperimentEventContext(SdkModel):
 class InsertExperimentEventMetrics(SdkModel):
     """Numeric measurements of the span, such as timing and token counts."""
 
-    start: Optional[float] = None
+    start: Annotated[Optional[float], NonNull] = None
     """Unix time in seconds when the span began."""
 
-    end: Optional[float] = None
+    end: Annotated[Optional[float], NonNull] = None
     """Unix time in seconds when the span finished."""
 
-    prompt_tokens: Optional[int] = None
+    prompt_tokens: Annotated[Optional[int], NonNull] = None
     """Tokens sent to the model."""
 
-    completion_tokens: Optional[int] = None
+    completion_tokens: Annotated[Optional[int], NonNull] = None
     """Tokens the model produced."""
 
-    tokens: Optional[int] = None
+    tokens: Annotated[Optional[int], NonNull] = None
     """Prompt and completion tokens together."""
 
     __pydantic_extra__: Dict[str, float] = Field(init=False)  # pyright: ignore[reportIncompatibleVariableOverride]
@@ -310,10 +312,10 @@ class InsertExperimentEventMetrics(SdkModel):
 class InsertExperimentEventSpanAttributes(SdkModel):
     """Descriptive attributes of the span, used for display."""
 
-    name: Optional[str] = None
+    name: Annotated[Optional[str], NonNull] = None
     """Display name of the span."""
 
-    type: Optional[InsertExperimentEventSpanAttributesType] = None
+    type: Annotated[Optional[InsertExperimentEventSpanAttributesType], NonNull] = None
     """Kind of work the span represents."""
 
     def _name(self) -> JsonField[str]:

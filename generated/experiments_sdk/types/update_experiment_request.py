@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Dict, Optional
 
-from typing_extensions import Self
+from typing_extensions import Annotated, Self
 
-from .._models import JsonField, ModelBuilder, SdkModel
+from .._models import JsonField, ModelBuilder, NonNull, SdkModel
 from .experiment_status import ExperimentStatus
 
 __all__ = [
@@ -23,7 +23,7 @@ class UpdateExperimentRequest(SdkModel):
     metadata: Optional[Dict[str, object]] = None
     """Replacement metadata, or null to clear it."""
 
-    status: Optional[ExperimentStatus] = None
+    status: Annotated[Optional[ExperimentStatus], NonNull] = None
     """Stage an experiment is in; outputs are produced first, then scored."""
 
     def _name(self) -> JsonField[str]:
