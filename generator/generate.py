@@ -20,7 +20,7 @@ def render_package(
 
     With `spec_path`, the SDK's contract tests (`tests/`) are rendered too.
     """
-    env = make_environment()
+    env = make_environment(pkg.definitions)
     p = pkg.names.package_name
     view = ClientView(pkg.definitions)
     examples = [d for d in pkg.definitions.values() if isinstance(d, ir.ModelDef) and d.fields]

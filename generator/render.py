@@ -85,6 +85,22 @@ def comment(text: str | None) -> str:
 class TypeNames:
     """Python annotations for IR types."""
 
+    def __init__(self, definitions: dict[str, ir.Definition] | None = None) -> None:
+        self.definitions = definitions or {}
+
+    def admits_null(self, t: ir.TypeRef) -> bool:
+        """Whether JSON null is a valid value of `t` (seeing through type aliases)."""
+        if isinstance(t, (ir.Nullable, ir.AnyJson)) or t == ir.Prim("none"):
+            return True
+        if isinstance(t, ir.Constrained):
+            return self.admits_null(t.inner)
+        if isinstance(t, ir.UnionOf):
+            return any(self.admits_null(m) for m in t.members)
+        if isinstance(t, ir.Named):
+            d = self.definitions.get(t.name)
+            return isinstance(d, ir.AliasDef) and self.admits_null(d.type)
+        return False
+
     def annotation(self, t: ir.TypeRef) -> str:
         if isinstance(t, ir.Prim):
             return _PRIM[t.kind]
@@ -148,7 +164,7 @@ class TypeNames:
         inner = self.value_type(f)
         if inner == "object":
             return inner
-        if isinstance(f.type, ir.Nullable):
+        if self.admits_null(f.type):
             return f"Optional[{inner}]"
         return f"Annotated[Optional[{inner}], NonNull]"  # absent is None; an explicit null is bad
 
@@ -272,7 +288,7 @@ def types_imports(module: ir.TypesModule, names: TypeNames) -> str:
     return "\n\n".join("\n".join(lines) for lines in sections if lines)
 
 
-def make_environment() -> jinja2.Environment:
+def make_environment(definitions: dict[str, ir.Definition] | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
@@ -281,7 +297,7 @@ def make_environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    names = TypeNames()
+    names = TypeNames(definitions)
     env.filters.update(
         py=py_literal,
         docstring=docstring,
