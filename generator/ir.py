@@ -177,8 +177,6 @@ class TypesModule:
     definitions: tuple[Definition, ...]
     # Other types modules this one imports, and the names it takes from each.
     imports: tuple[tuple[str, tuple[str, ...]], ...]
-    # True when definitions refer to each other in a cycle (needs model_rebuild).
-    recursive: bool
 
 
 # ---------------------------------------------------------------- operations

@@ -119,16 +119,16 @@ def group_modules(
 
     namer = Namer({"_models", "_client", "_base_client", "lib", "types", "resources"})
     module_of: dict[str, str] = {}
-    modules: list[ir.TypesModule] = []
+    placed: list[tuple[str, list[str]]] = []
     for component in sorted(_sccs(tops, edges)):
         mod = namer.claim(module_name(component[0]), "_")
         names = [n for top in component for n in _definition_order(top, members_of[top], definitions)]
         for n in names:
             module_of[n] = mod
-        modules.append((mod, names, len(component) > 1 or _self_referencing(names, definitions)))  # type: ignore[arg-type]
+        placed.append((mod, names))
 
     result = []
-    for mod, names, recursive in modules:  # type: ignore[misc]
+    for mod, names in placed:
         defs = [definitions[n] for n in names]
         classes = [d for d in defs if not isinstance(d, ir.AliasDef)]
         aliases = _order_aliases([d for d in defs if isinstance(d, ir.AliasDef)], reports)
@@ -142,7 +142,6 @@ def group_modules(
                 name=mod,
                 definitions=tuple(classes + aliases),
                 imports=tuple((m, tuple(sorted(ns))) for m, ns in sorted(imports.items())),
-                recursive=recursive,
             )
         )
     return tuple(result), module_of
@@ -151,8 +150,3 @@ def group_modules(
 def _definition_order(top: str, members: list[str], definitions: dict[str, ir.Definition]) -> list[str]:
     """The component's own definition first, then its inline ones in name order."""
     return [top] + [n for n in members if n != top]
-
-
-def _self_referencing(names: list[str], definitions: dict[str, ir.Definition]) -> bool:
-    own = set(names)
-    return any(_refs(definitions[n]) & own for n in names)
