@@ -26,10 +26,9 @@ from typing import IO, Any, Optional, TypeVar, Union
 from urllib.parse import quote
 
 import httpx
-import pydantic_core
 
 from ._exceptions import APIConnectionError, APITimeoutError, status_error
-from ._models import SdkModel
+from ._models import _to_json
 from ._pagination import AsyncPage, AsyncPaginator, PageSpec, SyncPage
 from ._response import RESPONSE_MODE, APIResponse, AsyncAPIResponse, ParseSpec, parse_content
 
@@ -150,15 +149,7 @@ def _param_text(value: object) -> str:
 
 def to_jsonable(value: object) -> object:
     """Arguments (models, enums, dates, builders' output) as JSON-ready data; NOT_GIVEN dropped."""
-    if isinstance(value, SdkModel):
-        return value.to_dict()
-    if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items() if not isinstance(v, NotGiven)}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value.value if isinstance(value, Enum) else value
-    return pydantic_core.to_jsonable_python(value)
+    return _to_json(value, omit=NotGiven)
 
 
 def _encode_query(query: Mapping[str, object], styles: Mapping[str, tuple[str, bool]]) -> list[tuple[str, str]]:

@@ -328,14 +328,21 @@ def _coerce(tp: Any, value: Any, path: str, *, known_invalid: bool = False) -> t
     return False, value, [_Bad(path, _describe_type(tp), value, reason)]
 
 
-def _to_json(value: Any) -> Any:
-    """Python data as JSON data; models as `to_dict()` gives them (unset fields left out)."""
+def _to_json(value: Any, omit: type | None = None) -> Any:
+    """Python data as JSON data; models as `to_dict()` gives them (unset fields left out).
+
+    `omit`: mapping entries whose value is of this type are left out (the client's NOT_GIVEN).
+    """
     if isinstance(value, SdkModel):
         return value.to_dict()
     if isinstance(value, (list, tuple)):
-        return [_to_json(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _to_json(v) for k, v in value.items()}
+        return [_to_json(v, omit) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _to_json(v, omit) for k, v in value.items() if omit is None or not isinstance(v, omit)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
     return pydantic_core.to_jsonable_python(value, by_alias=True)
 
 
