@@ -43,21 +43,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _produce(spec: Path, config_path: Path | None, output: Path):
-    from .build import build_package
-    from .config import find_config, load_config
-    from .fmt import format_tree
-    from .generate import render_package, source_label
-    from .writer import render_to_bytes
-
-    config = load_config(find_config(spec, config_path))
-    pkg = build_package(spec, config)
-    files, seeds = render_package(pkg, source_label(spec), spec_path=spec)
-    scratch = output.resolve().parent
-    generated = render_to_bytes(files, format_tree, scratch)
-    return pkg, generated, {k: v.encode() for k, v in seeds.items()}
-
-
 def _print_reports(pkg, quiet: bool) -> None:
     if quiet or not pkg.reports:
         return
@@ -73,8 +58,8 @@ def _mock(spec: Path, host: str, port: int) -> int:
     import signal
     import tempfile
 
-    from .contract_tests import bundle, spec_json
-    from .mock import PrismError, PrismServer, find_prism, node_available
+    from .testing.contract_tests import bundle, spec_json
+    from .testing.mock import PrismError, PrismServer, find_prism, node_available
 
     prism = find_prism([Path(__file__).resolve().parent.parent, spec.resolve().parent])
     if prism is None or not node_available():
@@ -106,7 +91,8 @@ def _mock(spec: Path, host: str, port: int) -> int:
 
 def run(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .writer import diff_tree, write_tree
+    from .output.writer import diff_tree, write_tree
+    from .pipeline import produce
 
     if args.command == "mock":
         try:
@@ -116,7 +102,7 @@ def run(argv: list[str] | None = None) -> int:
                 print(f"error: {problem}", file=sys.stderr)
             return EXIT_BAD_INPUT
     try:
-        pkg, generated, seeds = _produce(args.spec, args.config, args.output)
+        pkg, generated, seeds = produce(args.spec, args.config, args.output)
         if args.command == "generate":
             write_tree(args.output, generated, seeds)
             _print_reports(pkg, args.quiet)

@@ -33,7 +33,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED_SPECS = Path(os.environ.get("SDKSMITH_SHARED", REPO.parent / "shared")) / "specs"
 PRISM = REPO / "node_modules" / ".bin" / "prism"
 PYRIGHT = REPO / "node_modules" / ".bin" / "pyright"
-RUFF_CONFIG = REPO / "generator" / "ruff_generated.toml"
+RUFF_CONFIG = REPO / "generator" / "python" / "ruff_generated.toml"
 
 HAVE_PRISM = PRISM.is_file() and shutil.which("node") is not None
 needs_prism = pytest.mark.skipif(not HAVE_PRISM, reason="Prism is not installed: run `npm ci` (`make test` does)")

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.contract_tests import bundle, make_check, spec_json
-from generator.loader import load_file
-from generator.synth import Synthesizer, openapi30_null_types, sample_pattern
+from generator.testing.contract_tests import bundle, make_check, spec_json
+from generator.spec.loader import load_file
+from generator.testing.synth import Synthesizer, openapi30_null_types, sample_pattern
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_SPECS = Path(os.environ.get("SDKSMITH_SHARED", REPO.parent / "shared")) / "specs"

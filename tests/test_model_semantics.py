@@ -1,4 +1,4 @@
-"""What the generated models promise (templates/README.md.j2), checked on real generated code.
+"""What the generated models promise (templates/sdk/README.md.j2), checked on real generated code.
 
 The experiments SDK is tested twice: as committed in generated/ and as the current
 generator writes it (see conftest). The constructs fixtures (tests/fixtures/constructs*.yaml,

@@ -24,7 +24,7 @@ def test_wheel_generates_the_same_sdk_from_any_directory(tmp_path: Path) -> None
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         archive.extractall(site)
-    assert "generator/_templates/types_module.py.j2" in names
+    assert "generator/_templates/sdk/types_module.py.j2" in names
     assert "generator/_templates/runtime/_models.py" in names
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -46,7 +46,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from generator.naming import class_name  # how the SDK names a component schema
+from generator.ir.naming import class_name  # how the SDK names a component schema
 
 
 def _shim_hypothesis_jsonschema() -> None:

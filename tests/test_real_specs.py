@@ -17,14 +17,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from generator.build import build_package
-from generator.config import Config
+from generator.ir.build import build_package
+from generator.spec.config import Config
 from generator.ir import ListOf
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT.parent / "shared" / "specs"
 PYRIGHT = ROOT / "node_modules" / ".bin" / "pyright"
-RUFF_CONFIG = ROOT / "generator" / "ruff_generated.toml"
+RUFF_CONFIG = ROOT / "generator" / "python" / "ruff_generated.toml"
 VENV_BIN = Path(sys.executable).parent
 NAMES = ("gentrace", "braintrust", "github")
 

@@ -19,18 +19,29 @@ import random
 import time
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import IO, Any, Optional, TypeVar, Union
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
 
 from ._exceptions import APIConnectionError, APITimeoutError, status_error
 from ._models import _to_json
-from ._pagination import AsyncPage, AsyncPaginator, PageSpec, SyncPage
+from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._response import RESPONSE_MODE, APIResponse, AsyncAPIResponse, ParseSpec, parse_content
+from ._types import (
+    NOT_GIVEN,
+    Body,
+    FileTypes,
+    Headers,
+    NotGiven,
+    PageSpec,
+    Query,
+    RequestOptions,
+    Timeout,
+)
 
 __all__ = [
     "NOT_GIVEN",
@@ -43,6 +54,10 @@ __all__ = [
     "AsyncAPIResource",
     "path_template",
     "FileTypes",
+    "Timeout",
+    "Headers",
+    "Query",
+    "Body",
     "DEFAULT_TIMEOUT",
     "DEFAULT_MAX_RETRIES",
 ]
@@ -58,35 +73,6 @@ RETRY_COUNT_HEADER = "x-sdk-retry-count"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
-class NotGiven:
-    """An argument that was not passed (as opposed to `None`, which sends `null`)."""
-
-    _instance: NotGiven | None = None
-
-    def __new__(cls) -> NotGiven:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-
-NOT_GIVEN = NotGiven()
-
-Timeout = Union[float, httpx.Timeout, None]
-FileContent = Union[bytes, IO[bytes]]
-FileTypes = Union[
-    FileContent, tuple[Optional[str], FileContent], tuple[Optional[str], FileContent, Optional[str]]
-]
-Headers = Mapping[str, Union[str, NotGiven]]
-Query = Mapping[str, object]
-Body = object
-
-
 @dataclass(frozen=True)
 class SdkInfo:
     """Facts about the generated SDK the runtime needs (set by the generated client)."""
@@ -100,25 +86,6 @@ class SdkInfo:
     auth: str  # bearer | header | basic | none
     auth_header: str | None
     auth_required: bool
-
-
-@dataclass(frozen=True)
-class RequestOptions:
-    method: str
-    url: str
-    query: Mapping[str, object] | None = None
-    headers: Mapping[str, object] | None = None
-    cookies: Mapping[str, object] | None = None
-    json: object = NOT_GIVEN
-    form: Mapping[str, object] | None = None
-    files: Mapping[str, object] | None = None
-    content: bytes | None = None
-    # Wire name -> (style, explode) for query parameters that are not form/explode.
-    query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
-    extra_headers: Headers | None = None
-    extra_query: Query | None = None
-    extra_body: Mapping[str, object] | None = None
-    timeout: Timeout | NotGiven = NOT_GIVEN
 
 
 def path_template(template: str, params: Mapping[str, object]) -> str:

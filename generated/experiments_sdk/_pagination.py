@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from dataclasses import replace
+from typing import Any, Generic, Protocol, TypeVar
 
 import httpx
 
 from ._models import parse_python
-
-if TYPE_CHECKING:
-    from ._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from ._types import NotGiven, PageSpec, RequestOptions
 
 __all__ = ["PageSpec", "SyncPage", "AsyncPage", "AsyncPaginator"]
 
@@ -31,14 +29,18 @@ T = TypeVar("T")
 _LINK_NEXT = re.compile(r'<([^>]*)>\s*;[^,]*\brel="?next"?', re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class PageSpec:
-    scheme: str
-    items: str | None = None
-    cursor_param: str | None = None
-    cursor_field: str | None = None
-    limit_param: str | None = None
-    id_field: str = "id"
+class _SyncPager(Protocol):
+    """The client a sync page fetches the next page with (`SyncAPIClient`)."""
+
+    def request_page(self, page: PageSpec, item_type: Any, options: RequestOptions) -> Any: ...
+
+
+class _AsyncPager(Protocol):
+    """The client an async page fetches the next page with (`AsyncAPIClient`)."""
+
+    async def request_page(
+        self, page: PageSpec, item_type: Any, options: RequestOptions
+    ) -> Any: ...
 
 
 def _next_link(response: httpx.Response) -> str | None:
@@ -58,8 +60,6 @@ def _as_int(value: object, default: int) -> int:
 
 def _given(value: object) -> bool:
     """A query value the caller passed: not None, not NOT_GIVEN (the default of every parameter)."""
-    from ._base_client import NotGiven  # not at import time: _base_client imports this module
-
     return value is not None and not isinstance(value, NotGiven)
 
 
@@ -152,7 +152,7 @@ class _PageBase(Generic[T]):
 class SyncPage(_PageBase[T]):
     """One page of a list; iterating it walks every item of every following page."""
 
-    _client: SyncAPIClient
+    _client: _SyncPager
 
     def get_next_page(self) -> SyncPage[T]:
         options = self._next_options()
@@ -176,7 +176,7 @@ class SyncPage(_PageBase[T]):
 
 
 class AsyncPage(_PageBase[T]):
-    _client: AsyncAPIClient
+    _client: _AsyncPager
 
     async def get_next_page(self) -> AsyncPage[T]:
         options = self._next_options()

@@ -8,16 +8,14 @@ from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 from typing_extensions import ParamSpec
 
 from ._exceptions import APIResponseValidationError
 from ._models import InvalidDataError, parse_json
-
-if TYPE_CHECKING:
-    from ._pagination import PageSpec
+from ._types import PageSpec
 
 __all__ = ["APIResponse", "AsyncAPIResponse"]
 

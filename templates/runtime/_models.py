@@ -35,6 +35,8 @@ import pydantic_core
 from pydantic import ConfigDict, TypeAdapter, ValidationError, model_serializer
 from typing_extensions import Annotated, Literal, Self
 
+from ._types import MISSING, Bad, InvalidDataError, MissingFieldsError
+
 __all__ = [
     "InvalidDataError",
     "MissingFieldsError",
@@ -60,60 +62,10 @@ _PYDANTIC = tuple(int(part) for part in pydantic.VERSION.split(".")[:2])
 _BY_ALIAS_ONLY: dict[str, Any] = {"by_alias": True, "by_name": False} if _PYDANTIC >= (2, 11) else {}
 
 
-class InvalidDataError(ValueError):
-    """A field's value does not match its declared type (or a required field is missing).
-
-    `path` is where the field sits (`events[3].metrics.start`), `expected`
-    the declared type, `received` the JSON value as received.
-    """
-
-    def __init__(self, problems: list[_Bad]) -> None:
-        self.problems = problems
-        first = problems[0]
-        self.path, self.expected, self.received = first.path, first.expected, first.raw
-        lines = [p.describe() for p in problems]
-        super().__init__(lines[0] if len(lines) == 1 else f"{len(lines)} invalid fields:\n  " + "\n  ".join(lines))
-
-
-class MissingFieldsError(ValueError):
-    """`Builder.build()` was called without every required field set."""
-
-    def __init__(self, model: str, missing: list[str]) -> None:
-        self.model, self.missing = model, missing
-        super().__init__(f"{model}: missing required field(s): {', '.join(missing)}")
-
-
-_MISSING: Any = object()
 # Per-class caches, kept outside the classes so pydantic and Enum never see them.
 _UNKNOWN_MEMBERS: dict[type, dict[object, Any]] = {}
 _WIRE_MAPS: dict[type, dict[str, str]] = {}
 _EXTRA_TYPES: dict[type, Any] = {}
-
-
-class _Bad:
-    """A field that failed validation: where, what was expected, what came."""
-
-    __slots__ = ("path", "expected", "raw", "reason")
-
-    def __init__(self, path: str, expected: str, raw: Any, reason: str) -> None:
-        self.path, self.expected, self.raw, self.reason = path, expected, raw, reason
-
-    def describe(self) -> str:
-        if self.raw is _MISSING:
-            return f"{self.path}: required field is missing (expected {self.expected})"
-        shown = json.dumps(self.raw, default=str)
-        if len(shown) > 80:
-            shown = shown[:77] + "..."
-        return f"{self.path}: expected {self.expected}, received {shown} ({self.reason})"
-
-    def __eq__(self, other: object) -> bool:
-        # Where the model sits (the path) is not part of its value.
-        return isinstance(other, _Bad) and self.raw == other.raw
-
-    def __repr__(self) -> str:
-        return f"Invalid({'<missing>' if self.raw is _MISSING else repr(self.raw)})"
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 class JsonField(Generic[T]):
@@ -128,7 +80,7 @@ class JsonField(Generic[T]):
 
     __slots__ = ("_state", "_value", "_raw", "_model")
 
-    def __init__(self, state: str, value: Any, raw: Any = _MISSING, model: Any = None) -> None:
+    def __init__(self, state: str, value: Any, raw: Any = MISSING, model: Any = None) -> None:
         self._state, self._value, self._raw, self._model = state, value, raw, model
 
     def is_known(self) -> bool:
@@ -149,7 +101,7 @@ class JsonField(Generic[T]):
 
     @property
     def raw(self) -> object:
-        if self._raw is _MISSING:
+        if self._raw is MISSING:
             if self._state == "missing":
                 return None
             self._raw = _to_json(self._value)
@@ -270,7 +222,7 @@ def _first_error(exc: ValidationError) -> str:
     return str(err.get("msg", "invalid"))
 
 
-def _coerce(tp: Any, value: Any, path: str, *, known_invalid: bool = False) -> tuple[bool, Any, list[_Bad]]:
+def _coerce(tp: Any, value: Any, path: str, *, known_invalid: bool = False) -> tuple[bool, Any, list[Bad]]:
     """Validate `value` as `tp` without raising: (ok, typed value, problems).
 
     Models are rebuilt field by field, containers item by item; anything else
@@ -325,7 +277,7 @@ def _coerce(tp: Any, value: Any, path: str, *, known_invalid: bool = False) -> t
                     return True, v, []
         if best is not None:
             return True, best[1], []
-    return False, value, [_Bad(path, _describe_type(tp), value, reason)]
+    return False, value, [Bad(path, _describe_type(tp), value, reason)]
 
 
 def _to_json(value: Any, omit: type | None = None) -> Any:
@@ -394,7 +346,7 @@ class SdkModel(pydantic.BaseModel):
         wire_map = cls._wire_map()
         values: dict[str, Any] = {}
         extras: dict[str, Any] = {}
-        bad: dict[str, _Bad] = {}
+        bad: dict[str, Bad] = {}
         extra_tp = _extra_type(cls)
         for key, raw in data.items():
             name = wire_map.get(key)
@@ -423,7 +375,7 @@ class SdkModel(pydantic.BaseModel):
             if name in values or name in bad:
                 continue
             if info.is_required():
-                bad[name] = _Bad(f"{path}.{info.alias or name}", _describe_type(info.annotation), _MISSING, "missing")
+                bad[name] = Bad(f"{path}.{info.alias or name}", _describe_type(info.annotation), MISSING, "missing")
             else:
                 values[name] = info.get_default(call_default_factory=True)
         obj = cls.__new__(cls)
@@ -435,7 +387,7 @@ class SdkModel(pydantic.BaseModel):
 
     # ------------------------------------------------------------ access
 
-    def _own_bad(self) -> dict[str, _Bad]:
+    def _own_bad(self) -> dict[str, Bad]:
         private = object.__getattribute__(self, "__pydantic_private__")
         return (private or {}).get(_BAD) or {}
 
@@ -450,7 +402,7 @@ class SdkModel(pydantic.BaseModel):
     def _json_field(self, name: str) -> JsonField[Any]:
         bad = self._own_bad().get(name)
         if bad is not None:
-            if bad.raw is _MISSING:
+            if bad.raw is MISSING:
                 return JsonField("missing", None)
             return JsonField("null" if bad.raw is None else "invalid", None, bad.raw)
         if name not in self.__pydantic_fields_set__:
@@ -487,7 +439,7 @@ class SdkModel(pydantic.BaseModel):
         bad = self._own_bad()
         if bad and isinstance(data, dict):
             for name, problem in bad.items():
-                if problem.raw is _MISSING:
+                if problem.raw is MISSING:
                     continue
                 info = type(self).model_fields.get(name)
                 data[(info.alias or name) if info else name] = problem.raw
@@ -524,11 +476,11 @@ def _extra_type(cls: type[SdkModel]) -> Any:
     return _EXTRA_TYPES[cls]
 
 
-def _collect_bad(value: Any, seen: set[int] | None = None) -> list[_Bad]:
+def _collect_bad(value: Any, seen: set[int] | None = None) -> list[Bad]:
     seen = seen if seen is not None else set()
     if id(value) in seen:
         return []
-    out: list[_Bad] = []
+    out: list[Bad] = []
     if isinstance(value, SdkModel):
         seen.add(id(value))
         out.extend(value._own_bad().values())
@@ -547,7 +499,7 @@ def _collect_bad(value: Any, seen: set[int] | None = None) -> list[_Bad]:
 
 def _strict_error(tp: Any, exc: ValidationError, data: Any) -> InvalidDataError:
     """The error strict mode raises: every bad field, described as lenient mode describes it."""
-    if data is not _MISSING:
+    if data is not MISSING:
         problems = _collect_bad(_coerce_top(tp, data))
         if problems:
             return InvalidDataError(problems)
@@ -555,9 +507,9 @@ def _strict_error(tp: Any, exc: ValidationError, data: Any) -> InvalidDataError:
     loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.get("loc", ()))
     name = getattr(tp, "__name__", "value")
     missing = err.get("type") == "missing"
-    raw = _MISSING if missing else err.get("input")
+    raw = MISSING if missing else err.get("input")
     expected = "a value" if missing else str(err.get("type", "?"))
-    return InvalidDataError([_Bad(f"{name}{loc}", expected, raw, str(err.get("msg")))])
+    return InvalidDataError([Bad(f"{name}{loc}", expected, raw, str(err.get("msg")))])
 
 
 def parse_json(tp: type[T] | Any, data: str | bytes, *, strict: bool = False) -> T:
@@ -570,7 +522,7 @@ def parse_json(tp: type[T] | Any, data: str | bytes, *, strict: bool = False) ->
             decoded = json.loads(data)
         except ValueError:
             if strict:
-                raise _strict_error(tp, exc, _MISSING) from None
+                raise _strict_error(tp, exc, MISSING) from None
             raise  # not JSON at all: nothing to be lenient about
         if strict:
             raise _strict_error(tp, exc, decoded) from None

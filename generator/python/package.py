@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import ir
+import jinja2
+
+from .. import ir
 from .client_view import ClientView
 from .paths import templates_dir
-from .render import make_environment
 
 # Runtime files copied verbatim into every SDK (from templates/runtime/).
 RUNTIME_DIR = "runtime"
 
 
-def render_package(
-    pkg: ir.Package, source_name: str, spec_path: Path | None = None
-) -> tuple[dict[str, str], dict[str, str]]:
-    """(generated files, seed files) keyed by path relative to the output directory.
-
-    With `spec_path`, the SDK's contract tests (`tests/`) are rendered too.
-    """
-    env = make_environment(pkg.definitions)
+def render_package(pkg: ir.Package, source_name: str, env: jinja2.Environment) -> tuple[dict[str, str], dict[str, str]]:
+    """(generated files, seed files) keyed by path relative to the output directory."""
     p = pkg.names.package_name
     view = ClientView(pkg.definitions)
     examples = [d for d in pkg.definitions.values() if isinstance(d, ir.ModelDef) and d.fields]
@@ -32,14 +27,16 @@ def render_package(
         "example_model": min(examples, key=lambda d: d.name) if examples else None,
     }
     files: dict[str, str] = {}
-    types_module = env.get_template("types_module.py.j2")
+    types_module = env.get_template("sdk/types_module.py.j2")
     for module in pkg.modules:
         files[f"{p}/types/{module.name}.py"] = types_module.render(module=module, **ctx)
     exports = sorted((name, mod) for name, mod in pkg.module_of.items())
-    files[f"{p}/types/__init__.py"] = env.get_template("types_init.py.j2").render(exports=exports, **ctx)
+    files[f"{p}/types/__init__.py"] = env.get_template("sdk/types_init.py.j2").render(exports=exports, **ctx)
     for path in sorted((templates_dir() / RUNTIME_DIR).glob("*.py")):
+        if path.name == "__init__.py":  # the runtime's own package marker (for the import-layer check)
+            continue
         files[f"{p}/{path.name}"] = path.read_text()
-    resource_template = env.get_template("resource.py.j2")
+    resource_template = env.get_template("sdk/resource.py.j2")
     for resource in _all_resources(pkg.resources):
         files[f"{p}/resources/{resource.module}.py"] = resource_template.render(resource=resource, **ctx)
     files[f"{p}/resources/__init__.py"] = f'"""Resources of the {p} client (one module each)."""\n'
@@ -49,13 +46,9 @@ def render_package(
         ("pyproject.toml.j2", "pyproject.toml"),
         ("README.md.j2", "README.md"),
     ):
-        files[target] = env.get_template(template).render(**ctx)
+        files[target] = env.get_template(f"sdk/{template}").render(**ctx)
     files[f"{p}/py.typed"] = ""
-    if spec_path is not None:
-        from .contract_tests import render_tests
-
-        files.update(render_tests(pkg, spec_path, env, source_name))
-    seeds = {f"{p}/lib/__init__.py": env.get_template("lib_init.py.j2").render(**ctx)}
+    seeds = {f"{p}/lib/__init__.py": env.get_template("sdk/lib_init.py.j2").render(**ctx)}
     return files, seeds
 
 

@@ -41,7 +41,7 @@ from openapi_spec_validator.schemas import schema_v30, schema_v31
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from .errors import Problem, SpecError, pointer_of
+from ..errors import Problem, SpecError, pointer_of
 
 _VERSION = re.compile(r"^3\.(0|1)\.\d+$")
 MAX_PROBLEMS = 50

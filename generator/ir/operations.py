@@ -20,10 +20,10 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import ir
-from .config import Config
-from .errors import SpecError, escape_pointer_token
-from .loader import Spec, display_path
+from .. import ir
+from ..errors import SpecError, escape_pointer_token
+from ..spec.config import Config
+from ..spec.loader import Spec, display_path
 from .naming import Namer, attr_name, class_name, pascal, snake
 from .schemas import SchemaReader
 
@@ -581,6 +581,6 @@ def check_config_references(config: Config, ops: list[ir.OperationDef]) -> None:
                     (f"/{section}/{escape_pointer_token(op_id)}", f"no operation has operationId {op_id!r}")
                 )
     if problems:
-        from .errors import Problem
+        from ..errors import Problem
 
         raise SpecError([Problem(config.source or "config", p, m) for p, m in problems])

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import jinja2
 
-from . import ir
+from .. import ir
 from .paths import templates_dir
 
 _PRIM = {"str": "str", "int": "int", "float": "float", "bool": "bool", "none": "None"}
@@ -231,21 +230,6 @@ def _from_import(module: str, names: set[str] | tuple[str, ...]) -> str:
     if len(line) <= LINE_LENGTH:
         return line
     return f"from {module} import (\n" + "".join(f"    {n},\n" for n in ordered) + ")"
-
-
-def walk_named(t: ir.TypeRef) -> Iterator[str]:
-    """Names of the definitions a type refers to."""
-    if isinstance(t, ir.Named):
-        yield t.name
-    elif isinstance(t, ir.ListOf):
-        yield from walk_named(t.item)
-    elif isinstance(t, ir.MapOf):
-        yield from walk_named(t.value)
-    elif isinstance(t, ir.UnionOf):
-        for m in t.members:
-            yield from walk_named(m)
-    elif isinstance(t, (ir.Nullable, ir.Constrained)):
-        yield from walk_named(t.inner)
 
 
 def reexports(exports: list[tuple[str, str]], indent: int = 4) -> str:

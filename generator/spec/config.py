@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import SpecError
+from ..errors import SpecError
 from .loader import display_path, load_file
 
 CONFIG_NAME = "sdksmith.yaml"
@@ -77,7 +77,7 @@ def load_config(path: Path | None) -> Config:
         else:
             problems.append((f"/{key}", f"unknown config key {key!r}"))
     if problems:
-        from .errors import Problem
+        from ..errors import Problem
 
         raise SpecError([Problem(shown, p, m) for p, m in problems])
     return Config(

@@ -24,19 +24,19 @@ from typing import Any
 
 import jinja2
 
-from . import ir
-from .client_view import ClientView, Kwarg
-from .errors import escape_pointer_token
-from .loader import Spec
-from .naming import snake
-from .paths import templates_dir
-from .render import TypeNames, py_literal, walk_named
+from .. import ir
+from ..errors import escape_pointer_token
+from ..ir.naming import snake
+from ..python.client_view import ClientView, Kwarg
+from ..python.paths import templates_dir
+from ..python.render import TypeNames, py_literal
+from ..spec.loader import Spec
 from .synth import Synthesizer, openapi30_null_types
 
 TESTS = "tests"
 _HERE = Path(__file__).resolve().parent
 # Copied verbatim into every SDK's tests/ (they must stay standard-library only).
-_COPIED = {"_synth.py": _HERE / "synth.py", "_prism.py": _HERE / "mock.py"}
+_COPIED = {"_synth.py": _HERE / "synth.py", "_patterns.py": _HERE / "_patterns.py", "_prism.py": _HERE / "mock.py"}
 _FILE_BYTES = 'b"file contents"'
 # Test-time dependencies, pinned as the toolkit's own dev extras pin them.
 REQUIREMENTS = (
@@ -233,7 +233,7 @@ class Planner:
                 for op in resource.operations:
                     t = op.pagination.item_type if op.pagination is not None else op.response.type
                     if t is not None and (op.pagination is not None or op.response.kind == "json"):
-                        names |= set(walk_named(t))
+                        names |= set(ir.walk_named(t))
                 out.append(ResourceTests(resource.module, resource.class_name, accessor, ops, tuple(sorted(names))))
             for child in resource.children:
                 walk(child, accessor)

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from . import ir
-from .errors import escape_pointer_token
-from .loader import Spec, Target
+from .. import ir
+from ..errors import escape_pointer_token
+from ..spec.loader import Spec, Target
+from ..spec.normalize import is_nullable_30, normalize_schema
 from .naming import Namer, attr_name, class_name, enum_member_name, type_part
-from .normalize import is_nullable_30, normalize_schema
 
 # Keywords that say what type a schema is (as opposed to annotations and constraints).
 _TYPE_KEYWORDS = frozenset(

@@ -11,20 +11,20 @@ each other as a DAG and never circularly. Within a module, classes come first
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
-from . import ir
-from .naming import Namer, module_name
-from .render import walk_named
+from .. import ir
+from ..ir.naming import Namer, module_name
 
 
 def _refs(d: ir.Definition) -> set[str]:
     if isinstance(d, ir.ModelDef):
-        out = {n for f in d.fields for n in walk_named(f.type)}
+        out = {n for f in d.fields for n in ir.walk_named(f.type)}
         if d.extra_type is not None:
-            out |= set(walk_named(d.extra_type))
+            out |= set(ir.walk_named(d.extra_type))
         return out
     if isinstance(d, ir.AliasDef):
-        return set(walk_named(d.type))
+        return set(ir.walk_named(d.type))
     return set()
 
 
@@ -102,6 +102,13 @@ def _order_aliases(aliases: list[ir.AliasDef], reports: list[ir.Report]) -> list
     for a in aliases:
         visit(a)
     return done
+
+
+def place_modules(pkg: ir.Package) -> ir.Package:
+    """`pkg` with its definitions placed into `types/` modules (`modules`, `module_of`)."""
+    reports = list(pkg.reports)
+    modules, module_of = group_modules(pkg.definitions, pkg.owner, reports)
+    return replace(pkg, modules=modules, module_of=module_of, reports=tuple(reports))
 
 
 def group_modules(

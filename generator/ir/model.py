@@ -8,6 +8,7 @@ generated code only through the escaping filters of `generator.render`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
@@ -179,6 +180,21 @@ class TypesModule:
     imports: tuple[tuple[str, tuple[str, ...]], ...]
 
 
+def walk_named(t: TypeRef) -> Iterator[str]:
+    """Names of the definitions a type refers to."""
+    if isinstance(t, Named):
+        yield t.name
+    elif isinstance(t, ListOf):
+        yield from walk_named(t.item)
+    elif isinstance(t, MapOf):
+        yield from walk_named(t.value)
+    elif isinstance(t, UnionOf):
+        for m in t.members:
+            yield from walk_named(m)
+    elif isinstance(t, (Nullable, Constrained)):
+        yield from walk_named(t.inner)
+
+
 # ---------------------------------------------------------------- operations
 
 
@@ -295,10 +311,14 @@ class SdkNames:
 @dataclass(frozen=True)
 class Package:
     names: SdkNames
-    modules: tuple[TypesModule, ...]
-    # Definition name -> module name, for every generated definition.
-    module_of: dict[str, str] = field(compare=False, hash=False)
     definitions: dict[str, Definition] = field(default_factory=dict, compare=False, hash=False)
+    # Definition name -> the definition whose module holds it: inline schemas live with the
+    # component that owns them; a component owns itself.
+    owner: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    # Placement into `types/` modules, filled by the python stage (`generator.python.modules`).
+    modules: tuple[TypesModule, ...] = ()
+    # Definition name -> module name, for every generated definition.
+    module_of: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     resources: tuple[ResourceDef, ...] = ()
     auth: Literal["bearer", "header", "basic", "none"] = "none"
     auth_header: str | None = None

@@ -1,19 +1,18 @@
-"""The pipeline up to the IR: load → validate → normalize (per schema) → intermediate model."""
+"""The reader chain: load → validate → read schemas and operations → `ir.Package`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import ir
-from .config import Config
-from .errors import SpecError
-from .loader import Spec, display_path
-from .modules import group_modules
+from .. import ir
+from ..errors import SpecError
+from ..spec.config import Config
+from ..spec.loader import Spec, display_path
+from ..spec.validate import check_version, start_validation
 from .naming import class_name, pascal, snake, words
 from .operations import OperationReader, build_resources, check_config_references
 from .schemas import SchemaReader
-from .validate import check_version, start_validation
 
 
 def _host_stem(url: str) -> str | None:
@@ -72,18 +71,15 @@ def build_package(spec_path: Path, config: Config) -> ir.Package:
             raise SpecError.one(shown, "/components/schemas", "schemas nest too deeply to read") from None
         ops, auth, auth_header, auth_required = OperationReader(spec, reader, config).read()
         check_config_references(config, ops)
-        reports = list(reader.reports)
-        modules, module_of = group_modules(reader.definitions, reader.owner, reports)
         package = ir.Package(
             names=derive_names(spec, config),
-            modules=modules,
-            module_of=module_of,
             definitions=dict(reader.definitions),
+            owner=dict(reader.owner),
             resources=build_resources(ops, set(reader.definitions)),
             auth=auth,  # type: ignore[arg-type]
             auth_header=auth_header,
             auth_required=auth_required,
-            reports=tuple(reports),
+            reports=tuple(reader.reports),
         )
     except Exception:
         validation.wait()

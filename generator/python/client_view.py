@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import ir
+from .. import ir
 from .render import TypeNames, docstring, py_literal
 
 
@@ -36,10 +36,9 @@ class ClientView:
         d = self.definitions.get(t.name)
         if not isinstance(d, ir.AliasDef):
             return None
-        from .render import walk_named
 
         def leads_to_class(tr: ir.TypeRef, visited: frozenset[str]) -> bool:
-            for name in walk_named(tr):
+            for name in ir.walk_named(tr):
                 target = self.definitions.get(name)
                 if isinstance(target, (ir.ModelDef, ir.EnumDef)):
                     return True
@@ -254,12 +253,11 @@ class ClientView:
 
     def type_names(self, resource: ir.ResourceDef, module_of: dict[str, str]) -> list[tuple[str, list[str]]]:
         """(types module, names) to import for a resource module."""
-        from .render import walk_named
 
         def request_names(t: ir.TypeRef, seen: frozenset[str] = frozenset()) -> set[str]:
             """The names `request_annotation(t)` mentions (aliases of models spelled out)."""
             out: set[str] = set()
-            for name in walk_named(t):
+            for name in ir.walk_named(t):
                 alias = self._expanded_alias(ir.Named(name), seen)
                 out |= request_names(alias.type, seen | {name}) if alias is not None else {name}
             return out
@@ -275,9 +273,9 @@ class ClientView:
                 else:
                     wanted |= request_names(op.body.type)
             if op.pagination is not None:
-                wanted |= set(walk_named(op.pagination.item_type))
+                wanted |= set(ir.walk_named(op.pagination.item_type))
             elif op.response.type is not None:
-                wanted |= set(walk_named(op.response.type))
+                wanted |= set(ir.walk_named(op.response.type))
         grouped: dict[str, list[str]] = {}
         for name in sorted(wanted):
             grouped.setdefault(module_of[name], []).append(name)

@@ -19,7 +19,7 @@ from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource, PointerToNowhere, Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from .errors import Problem, SpecError
+from ..errors import Problem, SpecError
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .errors import SpecError
+from ..errors import SpecError
 
 
 def _ruff() -> list[str]:

@@ -1,0 +1,144 @@
+"""The plain value types every layer of the runtime shares.
+
+`NOT_GIVEN` (an argument not passed), the request-option and page-spec records
+the clients and pages pass around, and the record of a field that failed
+validation (`InvalidDataError`). Imports nothing else of the runtime.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import IO, Any, Optional, Union
+
+import httpx
+
+__all__ = [
+    "NOT_GIVEN",
+    "NotGiven",
+    "Timeout",
+    "FileContent",
+    "FileTypes",
+    "Headers",
+    "Query",
+    "Body",
+    "RequestOptions",
+    "PageSpec",
+    "InvalidDataError",
+    "MissingFieldsError",
+]
+
+# A field absent from the JSON (as opposed to present as `null`).
+MISSING: Any = object()
+
+
+class NotGiven:
+    """An argument that was not passed (as opposed to `None`, which sends `null`)."""
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+Timeout = Union[float, httpx.Timeout, None]
+FileContent = Union[bytes, IO[bytes]]
+FileTypes = Union[
+    FileContent, tuple[Optional[str], FileContent], tuple[Optional[str], FileContent, Optional[str]]
+]
+Headers = Mapping[str, Union[str, NotGiven]]
+Query = Mapping[str, object]
+Body = object
+
+
+@dataclass(frozen=True)
+class RequestOptions:
+    method: str
+    url: str
+    query: Mapping[str, object] | None = None
+    headers: Mapping[str, object] | None = None
+    cookies: Mapping[str, object] | None = None
+    json: object = NOT_GIVEN
+    form: Mapping[str, object] | None = None
+    files: Mapping[str, object] | None = None
+    content: bytes | None = None
+    # Wire name -> (style, explode) for query parameters that are not form/explode.
+    query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
+    extra_headers: Headers | None = None
+    extra_query: Query | None = None
+    extra_body: Mapping[str, object] | None = None
+    timeout: Timeout | NotGiven = NOT_GIVEN
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    scheme: str
+    items: str | None = None
+    cursor_param: str | None = None
+    cursor_field: str | None = None
+    limit_param: str | None = None
+    id_field: str = "id"
+
+
+class Bad:
+    """A field that failed validation: where, what was expected, what came."""
+
+    __slots__ = ("path", "expected", "raw", "reason")
+
+    def __init__(self, path: str, expected: str, raw: Any, reason: str) -> None:
+        self.path, self.expected, self.raw, self.reason = path, expected, raw, reason
+
+    def describe(self) -> str:
+        if self.raw is MISSING:
+            return f"{self.path}: required field is missing (expected {self.expected})"
+        shown = json.dumps(self.raw, default=str)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        return f"{self.path}: expected {self.expected}, received {shown} ({self.reason})"
+
+    def __eq__(self, other: object) -> bool:
+        # Where the model sits (the path) is not part of its value.
+        return isinstance(other, Bad) and self.raw == other.raw
+
+    def __repr__(self) -> str:
+        return f"Invalid({'<missing>' if self.raw is MISSING else repr(self.raw)})"
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class InvalidDataError(ValueError):
+    """A field's value does not match its declared type (or a required field is missing).
+
+    `path` is where the field sits (`events[3].metrics.start`), `expected`
+    the declared type, `received` the JSON value as received.
+    """
+
+    def __init__(self, problems: list[Bad]) -> None:
+        self.problems = problems
+        first = problems[0]
+        self.path, self.expected, self.received = first.path, first.expected, first.raw
+        lines = [p.describe() for p in problems]
+        super().__init__(
+            lines[0]
+            if len(lines) == 1
+            else f"{len(lines)} invalid fields:\n  " + "\n  ".join(lines)
+        )
+
+
+class MissingFieldsError(ValueError):
+    """`Builder.build()` was called without every required field set."""
+
+    def __init__(self, model: str, missing: list[str]) -> None:
+        self.model, self.missing = model, missing
+        super().__init__(f"{model}: missing required field(s): {', '.join(missing)}")
