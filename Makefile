@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: generate check test bench
+.PHONY: generate check test bench hostile
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,8 @@ test: $(BIN)/.installed node_modules/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench
+
+# The full property run of tests/test_hostile_names.py: 500 random hostile specs (about 40 minutes;
+# SDKSMITH_HOSTILE_SEED=N replays a run). `make test` runs a fixed handful.
+hostile: $(BIN)/.installed
+	SDKSMITH_HOSTILE_EXAMPLES=$${SDKSMITH_HOSTILE_EXAMPLES:-500} $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_hostile_names.py

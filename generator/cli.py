@@ -8,7 +8,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from .errors import SpecError
+from .errors import Problem, SpecError, problem_lines
 
 EXIT_DIFFERS = 1
 EXIT_BAD_INPUT = 2
@@ -34,7 +34,18 @@ def _parser() -> argparse.ArgumentParser:
             default=None,
             help="generator config (default: sdksmith.yaml beside SPEC, if present)",
         )
-        cmd.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+        cmd.add_argument("-q", "--quiet", action="store_true", help="print only errors (no warnings)")
+        cmd.add_argument(
+            "--strict", action="store_true", help="treat warnings about the spec as errors (exit 2, nothing written)"
+        )
+        cmd.add_argument(
+            "--ref-root",
+            metavar="DIR",
+            type=Path,
+            action="append",
+            default=[],
+            help="a directory outside SPEC's own that its $refs may read (repeatable)",
+        )
     help_text = "serve a mock of SPEC's API (Prism, as the contract tests use it) until interrupted"
     mock = sub.add_parser("mock", help=help_text, description=help_text)
     mock.add_argument("spec", metavar="SPEC", type=Path, help="OpenAPI document (YAML or JSON)")
@@ -43,8 +54,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _print_problems(problems: list[Problem]) -> None:
+    """One line per problem (at most MAX_SHOWN, then `... and N more`); never an empty report."""
+    lines = problem_lines(problems) or ["error: the input was refused without a reason (an sdksmith bug)"]
+    for line in lines:
+        print(line, file=sys.stderr)
+
+
 def _print_reports(pkg, quiet: bool) -> None:
-    if quiet or not pkg.reports:
+    if quiet:
+        return
+    if pkg.warnings:
+        _print_problems(list(pkg.warnings))
+    if not pkg.reports:
         return
     print(f"sdksmith: {len(pkg.reports)} construct(s) typed as raw JSON:", file=sys.stderr)
     for report in pkg.reports[:20]:
@@ -98,11 +120,18 @@ def run(argv: list[str] | None = None) -> int:
         try:
             return _mock(args.spec, args.host, args.port)
         except SpecError as exc:
-            for problem in exc.problems:
-                print(f"error: {problem}", file=sys.stderr)
+            _print_problems(exc.problems)
             return EXIT_BAD_INPUT
+    from .python.format import GeneratedCodeError
+
+    # Deeply nested (but finite) schemas are read recursively: allow for them.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 12_000))
     try:
-        pkg, generated, seeds = produce(args.spec, args.config, args.output)
+        pkg, generated, seeds = produce(
+            args.spec, args.config, args.output, strict=args.strict, ref_roots=args.ref_root
+        )
+        if args.command == "check" and pkg.warnings and not args.quiet:
+            _print_problems(list(pkg.warnings))
         if args.command == "generate":
             write_tree(args.output, generated, seeds)
             _print_reports(pkg, args.quiet)
@@ -119,9 +148,12 @@ def run(argv: list[str] | None = None) -> int:
             print(f"sdksmith: {args.output} is up to date")
         return 0
     except SpecError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
+        _print_problems(exc.problems)
         return EXIT_BAD_INPUT
+    except GeneratedCodeError as exc:  # the spec was fine; the code we made of it was not
+        print(f"internal error: {exc}", file=sys.stderr)
+        print("this is an sdksmith bug: please report it with the spec (or the part named above)", file=sys.stderr)
+        return EXIT_INTERNAL
     except RecursionError:
         print(f"error: {args.spec}#: the spec nests too deeply to process", file=sys.stderr)
         return EXIT_BAD_INPUT

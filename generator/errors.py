@@ -1,8 +1,18 @@
-"""Problems in the user's input, reported as `file#/json/pointer: message`, exit code 2."""
+"""Problems in the user's input, reported as `file#/json/pointer: message`.
+
+An error stops generation (exit 2, nothing written); a warning is printed as
+`file#/pointer: warning: message` while generation goes on (`--strict` makes
+warnings errors).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Literal
+
+# At most this many problems are printed; the rest are counted ("... and N more").
+MAX_SHOWN = 50
 
 
 def escape_pointer_token(token: object) -> str:
@@ -19,9 +29,31 @@ class Problem:
     file: str
     pointer: str
     message: str
+    severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
         return f"{self.file}#{self.pointer}: {self.message}"
+
+    def as_error(self) -> Problem:
+        return replace(self, severity="error")
+
+
+def warning(file: str, pointer: str, message: str) -> Problem:
+    return Problem(file, pointer, message, "warning")
+
+
+def problem_lines(problems: Iterable[Problem], limit: int = MAX_SHOWN) -> list[str]:
+    """The lines to print: `error: file#/p: m` or `file#/p: warning: m`, at most `limit`
+    of them, then `... and N more`."""
+    problems = list(problems)
+    lines = [
+        f"error: {p}" if p.severity == "error" else f"{p.file}#{p.pointer}: warning: {p.message}"
+        for p in problems[:limit]
+    ]
+    if len(problems) > limit:
+        kind = "errors" if all(p.severity == "error" for p in problems[limit:]) else "problems"
+        lines.append(f"... and {len(problems) - limit} more {kind}")
+    return lines
 
 
 class SpecError(Exception):

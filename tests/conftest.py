@@ -196,3 +196,20 @@ def load_json_or_yaml(path: Path) -> object:
     import yaml
 
     return yaml.safe_load(path.read_text())
+
+
+RUNTIME = Path(__file__).resolve().parent.parent / "templates" / "runtime"
+
+
+def runtime_module(name: str) -> ModuleType:
+    """A module of templates/runtime, imported as part of a package of its own (`_sdkrt`), as it
+    sits in every SDK: for testing the runtime without generating one."""
+    if "_sdkrt" not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            "_sdkrt", RUNTIME / "__init__.py", submodule_search_locations=[str(RUNTIME)]
+        )
+        assert spec is not None and spec.loader is not None
+        package = importlib.util.module_from_spec(spec)
+        sys.modules["_sdkrt"] = package
+        spec.loader.exec_module(package)
+    return importlib.import_module(f"_sdkrt.{name}")

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.testing.contract_tests import bundle, make_check, spec_json
 from generator.spec.loader import load_file
+from generator.testing.contract_tests import bundle, make_check, spec_json
 from generator.testing.synth import Synthesizer, openapi30_null_types, sample_pattern
 
 REPO = Path(__file__).resolve().parent.parent

@@ -17,9 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from generator.ir import ListOf
 from generator.ir.build import build_package
 from generator.spec.config import Config
-from generator.ir import ListOf
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT.parent / "shared" / "specs"

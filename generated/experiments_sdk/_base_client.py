@@ -30,6 +30,7 @@ import httpx
 from ._exceptions import APIConnectionError, APITimeoutError, status_error
 from ._models import _to_json
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
+from ._qs import encode_query
 from ._response import RESPONSE_MODE, APIResponse, AsyncAPIResponse, ParseSpec, parse_content
 from ._types import (
     NOT_GIVEN,
@@ -124,29 +125,10 @@ def to_jsonable(value: object) -> object:
 def _encode_query(
     query: Mapping[str, object], styles: Mapping[str, tuple[str, bool]]
 ) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    for key, value in query.items():
-        if isinstance(value, NotGiven):
-            continue
-        value = to_jsonable(value)
-        style, explode = styles.get(key, ("form", True))
-        if isinstance(value, list):
-            items = [_param_text(v) for v in value]
-            if explode and style == "form":
-                pairs.extend((key, v) for v in items)
-            else:
-                sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
-                pairs.append((key, sep.join(items)))
-        elif isinstance(value, dict):
-            if style == "deepObject":
-                pairs.extend((f"{key}[{k}]", _param_text(v)) for k, v in value.items())
-            elif explode:
-                pairs.extend((str(k), _param_text(v)) for k, v in value.items())
-            else:
-                pairs.append((key, ",".join(f"{k},{_param_text(v)}" for k, v in value.items())))
-        elif value is not None:
-            pairs.append((key, _param_text(value)))
-    return pairs
+    values = {
+        key: to_jsonable(value) for key, value in query.items() if not isinstance(value, NotGiven)
+    }
+    return encode_query(values, styles)
 
 
 def _platform_headers(info: SdkInfo) -> dict[str, str]:

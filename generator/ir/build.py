@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .. import ir
-from ..errors import SpecError
+from ..errors import Problem, SpecError
 from ..spec.config import Config
 from ..spec.loader import Spec, display_path
 from ..spec.validate import check_version, start_validation
-from .naming import class_name, pascal, snake, words
-from .operations import OperationReader, build_resources, check_config_references
+from .naming import RESERVED_CLIENT_NAMES, class_name, package_name, package_version, pascal, snake, words
+from .operations import OperationReader, check_config_references
+from .placement import build_resources
 from .schemas import SchemaReader
 
 
@@ -29,6 +32,15 @@ def _log_env(api_key_env: str) -> str:
     return api_key_env.removesuffix("_API_KEY").removesuffix("_KEY") + "_LOG"
 
 
+def _client_name(stem: str) -> str:
+    """`GitHub` from `github`; `…Client` when it (or its `Async…` twin) would shadow a name the
+    client module or the package `__init__` holds (`Page` → `PageClient`: `AsyncPage` is taken)."""
+    client = class_name(pascal(stem), reserved=set())
+    if {client, "Async" + client} & RESERVED_CLIENT_NAMES:
+        client += "Client"
+    return client
+
+
 def derive_names(spec: Spec, config: Config) -> ir.SdkNames:
     info = spec.root.get("info") or {}
     title = str(info.get("title") or "api")
@@ -36,10 +48,8 @@ def derive_names(spec: Spec, config: Config) -> ir.SdkNames:
     first_url = str(servers[0].get("url", "")) if servers and isinstance(servers[0], dict) else ""
     stem_words = [w for w in words(title) if w.lower() not in {"api", "rest", "openapi", "the", "v1", "v2", "v3"}]
     stem = _host_stem(first_url) or "_".join(w.lower() for w in stem_words[:3]) or "api"
-    if stem[0].isdigit():
-        stem = "api_" + stem
-    package = config.get("package_name") or stem
-    client = config.get("client_name") or class_name(pascal(stem))
+    package = config.get("package_name") or package_name(stem)
+    client = config.get("client_name") or _client_name(stem)
     env_prefix = snake(package).upper()
     default_url = config.get("base_url") or first_url or "http://localhost"
     return ir.SdkNames(
@@ -51,17 +61,19 @@ def derive_names(spec: Spec, config: Config) -> ir.SdkNames:
         base_url_env=config.get("base_url_env") or f"{env_prefix}_BASE_URL",
         log_env=config.get("log_env") or _log_env(config.get("api_key_env") or f"{env_prefix}_API_KEY"),
         title=title,
-        version=str(config.get("version") or info.get("version") or "0.0.0"),
+        version=str(config.get("version") or package_version(info.get("version"))),
         default_base_url=default_url,
     )
 
 
-def build_package(spec_path: Path, config: Config) -> ir.Package:
-    spec = Spec(spec_path)
+def build_package(spec_path: Path, config: Config, ref_roots: Iterable[Path] = ()) -> ir.Package:
+    """Read the spec into the IR. Problems the readers work around are the package's `warnings`;
+    a SpecError lists every error found (meta-schema errors, every `$ref` that cannot be followed)."""
+    spec = Spec(spec_path, ref_roots)
     shown = display_path(spec.uri)
     is_30 = check_version(spec.root, shown)
     # The meta-schema check (the slowest step on big specs) runs in a child process while the
-    # schemas are read; its problems, if any, are reported before anything else.
+    # schemas are read; its errors, if any, are reported before anything else.
     validation = start_validation(spec.root, shown, is_30)
     try:
         reader = SchemaReader(spec, is_30)
@@ -69,7 +81,8 @@ def build_package(spec_path: Path, config: Config) -> ir.Package:
             reader.read_components()
         except RecursionError:
             raise SpecError.one(shown, "/components/schemas", "schemas nest too deeply to read") from None
-        ops, auth, auth_header, auth_required = OperationReader(spec, reader, config).read()
+        op_reader = OperationReader(spec, reader, config)
+        ops, auth, auth_header, auth_required = op_reader.read()
         check_config_references(config, ops)
         package = ir.Package(
             names=derive_names(spec, config),
@@ -81,8 +94,27 @@ def build_package(spec_path: Path, config: Config) -> ir.Package:
             auth_required=auth_required,
             reports=tuple(reader.reports),
         )
-    except Exception:
+    except SpecError as exc:
+        # Report every error at once: the meta-schema's, then every `$ref` that cannot be followed.
+        meta = [p for p in validation.wait() if p.severity == "error"]
+        raise SpecError(_unique([*meta, *exc.problems, *spec.ref_problems()])) from None
+    except RecursionError:
         validation.wait()
         raise
-    validation.wait()
-    return package
+    except Exception:
+        # The readers could not work around something: the meta-schema's complaints (warnings
+        # until now) are then the best account of what is wrong with the input.
+        meta = validation.wait()
+        if meta:
+            raise SpecError([p.as_error() for p in meta]) from None
+        raise
+    problems = validation.wait()
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise SpecError(errors)
+    warnings = _unique([*problems, *reader.warnings, *op_reader.warnings])
+    return replace(package, warnings=tuple(warnings))
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
+from ..errors import Problem
+
 JsonValue = Union[None, bool, int, float, str, list["JsonValue"], dict[str, "JsonValue"]]  # noqa: UP007 (forward refs)
 
 
@@ -324,3 +326,5 @@ class Package:
     auth_header: str | None = None
     auth_required: bool = False
     reports: tuple[Report, ...] = ()
+    # Problems in the spec that generation worked around (`file#/pointer: warning: ...`).
+    warnings: tuple[Problem, ...] = ()

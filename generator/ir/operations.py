@@ -1,84 +1,27 @@
-"""Paths → IR operations, grouped into resources.
+"""Paths → IR operations: parameters, bodies, responses, pagination, auth.
 
-Where an operation lives on the client (`client.experiments.events.list`) is
-derived from its path, as the best commercial SDKs name them:
-- the static segments of the path (version prefixes like `v1` dropped) are the
-  resource path; a final static segment after a parameter that is not a
-  collection (`/experiment/{id}/insert`) is an action: the method's name;
-- otherwise the method is `list` / `create` on a collection, `retrieve` /
-  `update` / `delete` on an item; `replace` for PUT on a collection;
-- a name taken twice in a resource falls back to the operationId's last word,
-  then to `<name>_<http method>`.
-The config's `resources` map (operationId → "a.b.method") overrides all of it.
+Each operation is read on its own; where it lives on the client and what its
+method and keyword arguments are called is `generator.ir.placement`'s job.
 Pagination is detected from the parameters and response shape, or configured.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from .. import ir
-from ..errors import SpecError, escape_pointer_token
+from ..errors import Problem, SpecError, escape_pointer_token, warning
 from ..spec.config import Config
 from ..spec.loader import Spec, display_path
-from .naming import Namer, attr_name, class_name, pascal, snake
+from .naming import attr_name, class_name, pascal, snake, spec_text
+from .placement import Endpoint, kwarg_names, place_operations
 from .schemas import SchemaReader
 
 _METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
-_VERSION = re.compile(r"^(v\d+(\.\d+)*|api)$", re.IGNORECASE)
-_RESERVED_METHODS = {
-    "with_raw_response",
-    "with_streaming_response",
-    "with_options",
-    "copy",
-    "close",
-    "api_key",
-    "base_url",
-    "timeout",
-    "max_retries",
-    "default_headers",
-    "default_query",
-} | {
-    "and",
-    "as",
-    "assert",
-    "async",
-    "await",
-    "break",
-    "class",
-    "continue",
-    "def",
-    "del",
-    "elif",
-    "else",
-    "except",
-    "finally",
-    "for",
-    "from",
-    "global",
-    "if",
-    "import",
-    "in",
-    "is",
-    "lambda",
-    "nonlocal",
-    "not",
-    "or",
-    "pass",
-    "raise",
-    "return",
-    "try",
-    "while",
-    "with",
-    "yield",
-    "None",
-    "True",
-    "False",
-}
-_REQUEST_KWARGS = {"extra_headers", "extra_query", "extra_body", "timeout"}
+# Where the items of a list response sit (`{"data": [...]}`), in order of preference.
+_ITEMS_FIELDS = ("data", "objects", "items", "results", "events")
 _CURSOR_FIELDS = ("next_cursor", "cursor", "next_page_token", "nextCursor", "next_token", "nextPageToken")
 _CURSOR_PARAMS = ("cursor", "page_token", "next_cursor", "after", "pageToken", "next_token")
 _LIMIT_PARAMS = ("limit", "page_size", "per_page", "pageSize")
@@ -90,6 +33,15 @@ class _RawOp:
     method: str
     node: dict
     path_params: list
+    # The document and pointer of the path item (another file's, for `/x: {$ref: paths/x.yaml}`).
+    uri: str = ""
+    item_pointer: str = ""
+    # The operationId, made unique (a repeated one gets a derived id).
+    op_id: str = ""
+
+
+def _list(value: Any) -> list:
+    return list(value) if isinstance(value, list) else []
 
 
 def _media_kind(media: str) -> ir.BodyKind | None:
@@ -119,15 +71,22 @@ class OperationReader:
         self.reader = reader
         self.config = config
         self.file = display_path(spec.uri)
+        # Problems in the spec read around (undeclared path variables, repeated operationIds …).
+        self.warnings: list[Problem] = []
 
     # ------------------------------------------------------------ helpers
 
-    def _deref(self, node: Any, pointer: str) -> tuple[Any, str, str]:
-        """(node, uri, pointer) after following `$ref`s."""
+    def _deref(self, node: Any, pointer: str, uri: str | None = None) -> tuple[Any, str, str]:
+        """(node, uri, pointer) after following `$ref`s; `node` is at `uri#pointer` (default: the
+        root document), and a relative `$ref` in it resolves against `uri`."""
+        uri = uri or self.spec.uri
         if isinstance(node, dict) and "$ref" in node:
-            target = self.spec.resolve(node["$ref"], self.spec.uri, pointer + "/$ref")
+            target = self.spec.resolve(node["$ref"], uri, pointer + "/$ref")
             return target.node, target.uri, target.pointer
-        return node, self.spec.uri, pointer
+        return node, uri, pointer
+
+    def _warn(self, uri: str, pointer: str, message: str) -> None:
+        self.warnings.append(warning(display_path(uri), pointer, message))
 
     def _model_of(self, t: ir.TypeRef | None) -> ir.ModelDef | None:
         if isinstance(t, ir.Nullable):
@@ -157,21 +116,28 @@ class OperationReader:
         auth, auth_header, auth_required = self._security()
         raw_ops: list[_RawOp] = []
         for path in sorted(paths):
-            item, _, item_pointer = self._deref(paths[path], f"/paths/{escape_pointer_token(path)}")
+            item, item_uri, item_pointer = self._deref(paths[path], f"/paths/{escape_pointer_token(path)}")
             if not isinstance(item, dict):
                 continue
             for method in _METHODS:
                 if isinstance(item.get(method), dict):
-                    raw_ops.append(_RawOp(path, method, item[method], list(item.get("parameters") or [])))
-        collections = self._collections(paths)
-        self._plural = self._plural_names(raw_ops)
+                    params = _list(item.get("parameters"))
+                    raw_ops.append(_RawOp(path, method, item[method], params, item_uri, item_pointer))
+        self._unique_operation_ids(raw_ops)
         # An API that declares `Link` on most of its page-numbered lists (GitHub) pages them all
         # that way, declared or not; otherwise each operation is judged on its own.
         page_ops = [r for r in raw_ops if r.method == "get" and self._takes_page(r)]
         declared = sum(1 for r in page_ops if self._declares_link(r))
         self._link_api = declared * 2 > len(page_ops)
-        ops = [self._operation(r, collections, auth_required) for r in raw_ops]
-        return self._place(ops), auth, auth_header, auth_required
+        ops, endpoints = [], []
+        for r in raw_ops:
+            op, returns_list = self._operation(r, auth_required)
+            ops.append(op)
+            tags = tuple(str(t) for t in _list(r.node.get("tags")))
+            model = self._model_of(op.response.type)
+            arrays = [f for f in model.fields if self._list_item(f.type) is not None] if model else []
+            endpoints.append(Endpoint(r.path, r.method, op.operation_id, tags, returns_list, len(arrays) == 1))
+        return place_operations(ops, endpoints, self.config.resources), auth, auth_header, auth_required
 
     def _security(self) -> tuple[str, str | None, bool]:
         schemes = (self.spec.root.get("components") or {}).get("securitySchemes") or {}
@@ -196,63 +162,78 @@ class OperationReader:
         required = bool(security) and not any(req == {} for req in security) and auth != "none"
         return auth, header, required
 
-    def _plural_names(self, raw_ops: list[_RawOp]) -> dict[str, str]:
-        """Top-level segments named in the singular whose operations are tagged with the plural
-        (`/v1/experiment` tagged `Experiments`) take the tag's name, for every operation under them."""
-        out: dict[str, str] = {}
+    def _unique_operation_ids(self, raw_ops: list[_RawOp]) -> None:
+        """Give each operation its id; a repeated operationId gets a derived one (with a warning)."""
+        taken = {str(r.node["operationId"]) for r in raw_ops if r.node.get("operationId")}
+        first: dict[str, _RawOp] = {}
         for raw in raw_ops:
-            segs = [s for s in raw.path.strip("/").split("/") if s and not s.startswith("{")]
-            while segs and _VERSION.match(segs[0]):
-                segs = segs[1:]
-            if not segs:
-                continue
-            first = snake(segs[0])
-            for tag in raw.node.get("tags") or []:
-                if snake(str(tag)) == first + "s":
-                    out.setdefault(first, first + "s")
-        return out
-
-    def _collections(self, paths: dict) -> set[tuple[str, ...]]:
-        """Static path prefixes followed by a parameter somewhere: those are collections."""
-        out: set[tuple[str, ...]] = set()
-        for path in paths:
-            segs = [s for s in path.strip("/").split("/") if s]
-            statics: list[str] = []
-            for seg in segs:
-                if seg.startswith("{"):
-                    if statics:
-                        out.add(tuple(statics))
-                elif not (not statics and _VERSION.match(seg)):
-                    statics.append(seg)
-        return out
+            op_id = str(raw.node.get("operationId") or f"{raw.method}_{raw.path}")
+            if raw.node.get("operationId") and op_id in first:
+                stem, n = f"{op_id}_{raw.method}", 1
+                derived = stem
+                while derived in taken:
+                    n += 1
+                    derived = f"{stem}{n}"
+                taken.add(derived)
+                other = first[op_id]
+                self._warn(
+                    raw.uri,
+                    f"{raw.item_pointer}/{raw.method}/operationId",
+                    f"operationId {op_id!r} is also used by {other.method.upper()} {other.path}: "
+                    f"this operation's id is taken as {derived!r}",
+                )
+                op_id = derived
+            first.setdefault(op_id, raw)
+            raw.op_id = op_id
 
     def _params(self, raw: _RawOp, pointer: str, op_hint: str) -> list[ir.ParamDef]:
-        merged: dict[tuple[str, str], tuple[Any, str]] = {}
+        merged: dict[tuple[str, str], tuple[Any, str, str]] = {}
+        op_pointer = f"{raw.item_pointer}/{raw.method}"
         for source, base in (
-            (raw.path_params, f"/paths/{escape_pointer_token(raw.path)}/parameters"),
-            (raw.node.get("parameters") or [], pointer + "/parameters"),
+            (raw.path_params, f"{raw.item_pointer}/parameters"),
+            (_list(raw.node.get("parameters")), f"{op_pointer}/parameters"),
         ):
             for i, p in enumerate(source):
-                node, _, p_pointer = self._deref(p, f"{base}/{i}")
+                node, p_uri, p_pointer = self._deref(p, f"{base}/{i}", raw.uri)
                 if isinstance(node, dict) and "name" in node and "in" in node:
-                    merged[(str(node["in"]), str(node["name"]))] = (node, p_pointer)
+                    merged[(str(node["in"]), str(node["name"]))] = (node, p_uri, p_pointer)
+        template = re.findall(r"{([^}]+)}", raw.path)
+        for (location, name), (_, p_uri, p_pointer) in list(merged.items()):
+            if location == "path" and name not in template:
+                self._warn(
+                    p_uri,
+                    p_pointer,
+                    f"path parameter {name!r} is not in the path template {raw.path!r}: left out of the method",
+                )
+                del merged[(location, name)]
+        for name in dict.fromkeys(template):
+            if ("path", name) not in merged:
+                self._warn(
+                    raw.uri,
+                    op_pointer,
+                    f"path template variable {{{name}}} has no declared parameter: taken as a string argument",
+                )
+                merged[("path", name)] = ({"name": name, "in": "path", "required": True}, raw.uri, "")
         out = []
-        for (location, name), (node, p_pointer) in merged.items():
+        for (location, name), (node, p_uri, p_pointer) in merged.items():
             if location not in ("path", "query", "header", "cookie"):
+                continue
+            if not p_pointer:  # undeclared: a plain string
+                out.append(ir.ParamDef(attr_name(name), name, "path", ir.Prim("str"), True, schema={"type": "string"}))
                 continue
             schema = node.get("schema")
             if schema is None and isinstance(node.get("content"), dict) and node["content"]:
                 schema = next(iter(node["content"].values())).get("schema")
             ptype = self.reader.type_of(
                 schema if schema is not None else {},
-                self.spec.uri,
+                p_uri,
                 p_pointer + "/schema",
                 op_hint + class_name(name),
                 None,
             )
             example = node.get("example", ir.NO_DEFAULT)
             if example is ir.NO_DEFAULT and isinstance(node.get("examples"), dict) and node["examples"]:
-                first, _, _ = self._deref(next(iter(node["examples"].values())), p_pointer)
+                first, _, _ = self._deref(next(iter(node["examples"].values())), p_pointer, p_uri)
                 if isinstance(first, dict) and "value" in first:
                     example = first["value"]
             out.append(
@@ -262,7 +243,7 @@ class OperationReader:
                     location=location,  # type: ignore[arg-type]
                     type=ptype,
                     required=bool(node.get("required")) or location == "path",
-                    description=node.get("description"),
+                    description=spec_text(node.get("description")),
                     style=node.get("style"),
                     explode=node.get("explode"),
                     example=example,
@@ -275,7 +256,9 @@ class OperationReader:
         return out
 
     def _body(self, raw: _RawOp, pointer: str, op_hint: str) -> ir.BodyDef | None:
-        node, _, b_pointer = self._deref(raw.node.get("requestBody"), pointer + "/requestBody")
+        node, b_uri, b_pointer = self._deref(
+            raw.node.get("requestBody"), f"{raw.item_pointer}/{raw.method}/requestBody", raw.uri
+        )
         if not isinstance(node, dict):
             return None
         picked = _pick_media(node.get("content") or {})
@@ -285,21 +268,21 @@ class OperationReader:
         kind = _media_kind(media) or "binary"
         media_pointer = f"{b_pointer}/content/{escape_pointer_token(media)}"
         schema = (media_obj or {}).get("schema", {})
-        btype = self.reader.type_of(schema, self.spec.uri, media_pointer + "/schema", op_hint + "Params", None)
+        btype = self.reader.type_of(schema, b_uri, media_pointer + "/schema", op_hint + "Params", None)
         model = self._model_of(btype)
         example = (media_obj or {}).get("example", ir.NO_DEFAULT)
         if example is ir.NO_DEFAULT and isinstance((media_obj or {}).get("examples"), dict) and media_obj["examples"]:
-            first, _, _ = self._deref(next(iter(media_obj["examples"].values())), media_pointer)
+            first, _, _ = self._deref(next(iter(media_obj["examples"].values())), media_pointer, b_uri)
             if isinstance(first, dict) and "value" in first:
                 example = first["value"]
-        resolved, _, _ = self._deref(schema, media_pointer + "/schema")
+        resolved, _, _ = self._deref(schema, media_pointer + "/schema", b_uri)
         return ir.BodyDef(
             media_type=media,
             kind=kind,
             type=btype,
             required=bool(node.get("required")),
             fields=model.fields if model is not None and kind in ("json", "form", "multipart") else None,
-            description=node.get("description"),
+            description=spec_text(node.get("description")),
             example=example,
             schema=resolved if isinstance(resolved, dict) else None,
         )
@@ -309,7 +292,9 @@ class OperationReader:
         success: ir.ResponseDef | None = None
         errors = []
         for status in sorted(responses, key=str):
-            node, _, r_pointer = self._deref(responses[status], f"{pointer}/responses/{escape_pointer_token(status)}")
+            node, r_uri, r_pointer = self._deref(
+                responses[status], f"{raw.item_pointer}/{raw.method}/responses/{escape_pointer_token(status)}", raw.uri
+            )
             if not isinstance(node, dict):
                 continue
             picked = _pick_media(node.get("content") or {})
@@ -325,7 +310,7 @@ class OperationReader:
                     t = (
                         self.reader.type_of(
                             schema if schema is not None else {},
-                            self.spec.uri,
+                            r_uri,
                             f"{r_pointer}/content/{escape_pointer_token(media)}/schema",
                             op_hint + "Response",
                             None,
@@ -382,7 +367,7 @@ class OperationReader:
         arrays = [f for f in model.fields if self._list_item(f.type) is not None]
         if not arrays:
             return None
-        preferred = [f for f in arrays if f.wire_name in ("data", "objects", "items", "results", "events")]
+        preferred = [f for f in arrays if f.wire_name in _ITEMS_FIELDS]
         items_f = (preferred or arrays)[0] if (preferred or len(arrays) == 1) else None
         if items_f is None:
             return None
@@ -402,39 +387,40 @@ class OperationReader:
 
     def _takes_page(self, raw: _RawOp) -> bool:
         for p in [*raw.path_params, *(raw.node.get("parameters") or [])]:
-            node, _, _ = self._deref(p, "")
+            node, _, _ = self._deref(p, raw.item_pointer, raw.uri)
             if isinstance(node, dict) and node.get("in") == "query" and node.get("name") == "page":
                 return True
         return False
 
     def _declares_link(self, raw: _RawOp) -> bool:
         for status, resp in (raw.node.get("responses") or {}).items():
-            node, _, _ = self._deref(resp, "")
+            node, _, _ = self._deref(resp, raw.item_pointer, raw.uri)
             if str(status).startswith("2") and isinstance(node, dict):
                 if any(h.lower() == "link" for h in (node.get("headers") or {})):
                     return True
         return False
 
-    def _operation(self, raw: _RawOp, collections: set[tuple[str, ...]], auth_required: bool) -> ir.OperationDef:
+    def _operation(self, raw: _RawOp, auth_required: bool) -> tuple[ir.OperationDef, bool]:
+        """The operation, unplaced (`placement` names it), and whether it returns a list."""
         pointer = f"/paths/{escape_pointer_token(raw.path)}/{raw.method}"
-        op_id = str(raw.node.get("operationId") or f"{raw.method}_{raw.path}")
+        op_id = raw.op_id or str(raw.node.get("operationId") or f"{raw.method}_{raw.path}")
         hint = pascal(op_id) or "Operation"
         params = self._params(raw, pointer, hint)
         body = self._body(raw, pointer, hint)
         response, errors = self._responses(raw, pointer, hint)
         pagination = self._pagination(op_id, params, response, raw)
-        resource, method_name = self._derive_place(raw, collections, pagination, response)
+        returns_list = pagination is not None or self._is_list_response(response.type, raw.path)
         security = raw.node.get("security")
         requires_auth = auth_required if security is None else bool(security) and not any(s == {} for s in security)
-        params, body = self._name_kwargs(params, body)
-        return ir.OperationDef(
+        params, body = kwarg_names(params, body)
+        op = ir.OperationDef(
             operation_id=op_id,
             method=raw.method,
             path=raw.path,
-            resource=resource,
-            method_name=method_name,
-            summary=raw.node.get("summary"),
-            description=raw.node.get("description"),
+            resource=(),
+            method_name="",
+            summary=spec_text(raw.node.get("summary")),
+            description=spec_text(raw.node.get("description")),
             params=tuple(params),
             body=body,
             response=response,
@@ -445,130 +431,23 @@ class OperationReader:
             pointer=pointer,
             skip_reason=self.config.skip.get(op_id),
         )
+        return op, returns_list
 
-    def _name_kwargs(
-        self, params: list[ir.ParamDef], body: ir.BodyDef | None
-    ) -> tuple[list[ir.ParamDef], ir.BodyDef | None]:
-        """Unique keyword names across parameters and (flattened) body properties."""
-        namer = Namer(_REQUEST_KWARGS | {"self", "body"})
-        params = [replace(p, py_name=namer.claim(p.py_name, "_")) for p in params]
-        if body is not None and body.fields is not None:
-            fields = tuple(replace(f, py_name=namer.claim(f.py_name, "_")) for f in body.fields)
-            body = replace(body, fields=fields)
-        return params, body
-
-    def _derive_place(
-        self,
-        raw: _RawOp,
-        collections: set[tuple[str, ...]],
-        pagination: ir.PaginationDef | None,
-        response: ir.ResponseDef,
-    ) -> tuple[tuple[str, ...], str]:
-        op_id = str(raw.node.get("operationId") or "")
-        configured = self.config.resources.get(op_id)
-        if configured:
-            parts = [snake(p) or "x" for p in configured.split(".")]
-            return tuple(parts[:-1]), parts[-1]
-        segs = [s for s in raw.path.strip("/").split("/") if s]
-        while segs and _VERSION.match(segs[0]):
-            segs = segs[1:]
-        statics = [s for s in segs if not s.startswith("{")]
-        ends_in_param = bool(segs) and segs[-1].startswith("{")
-        resource = list(statics)
-        action = None
-        if not ends_in_param and len(segs) >= 2 and tuple(statics) not in collections and not statics[-1].endswith("s"):
-            action = statics[-1]
-            resource = statics[:-1]
-        names = [snake(s) or "root" for s in resource] or ["root"]
-        names[0] = self._plural.get(names[0], names[0])
-        if action is not None:
-            method = snake(action)
-        elif ends_in_param:
-            method = {"get": "retrieve", "delete": "delete"}.get(raw.method, "update")
-        else:
-            is_list = pagination is not None or (response.type is not None and self._list_item(response.type))
-            method = {
-                "get": "list" if is_list else "retrieve",
-                "post": "create",
-                "put": "replace",
-                "patch": "update",
-                "delete": "delete",
-            }.get(raw.method, raw.method)
-        return tuple(names), method
-
-    # ------------------------------------------------------------ placing
-
-    def _place(self, ops: list[ir.OperationDef]) -> list[ir.OperationDef]:
-        """Make method names unique per resource and distinct from sub-resource names."""
-        children: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        for op in ops:
-            for i in range(1, len(op.resource)):
-                children[op.resource[:i]].add(op.resource[i])
-        taken: dict[tuple[str, ...], Namer] = defaultdict(Namer)
-        for res, subs in children.items():
-            taken[res] = Namer({_resource_attr(sub) for sub in subs})
-        out = []
-        for op in ops:
-            namer = taken[op.resource]
-            name = op.method_name
-            if name in _RESERVED_METHODS:
-                name += "_"
-            if name in namer:
-                # GitHub-style ids ("issues/list-comments") name the method well; others get the verb.
-                fallback = snake(op.operation_id.split("/")[-1]) if "/" in op.operation_id else ""
-                usable = fallback and fallback not in namer and fallback not in _RESERVED_METHODS
-                name = fallback if usable else f"{name}_{op.method}"
-            name = namer.claim(name, "_")
-            out.append(replace(op, method_name=name))
-        return out
-
-
-def _resource_attr(segment: str) -> str:
-    return segment + "_" if segment in _RESERVED_METHODS else segment
-
-
-_CLASS_VARIANTS = (
-    "{}",
-    "Async{}",
-    "{}WithRawResponse",
-    "Async{}WithRawResponse",
-    "{}WithStreamingResponse",
-    "Async{}WithStreamingResponse",
-)
-
-
-def build_resources(ops: list[ir.OperationDef], type_names: set[str]) -> tuple[ir.ResourceDef, ...]:
-    """Nest operations into resources by their resource path.
-
-    Resource classes share their modules with imported types, so a class name
-    that a type already uses (in any of its variants) gets a `Resource` suffix."""
-    paths: set[tuple[str, ...]] = set()
-    for op in ops:
-        for i in range(1, len(op.resource) + 1):
-            paths.add(op.resource[:i])
-    module_namer = Namer({"__init__"})
-    modules = {p: module_namer.claim("_".join(p), "_") for p in sorted(paths)}
-    class_namer = Namer()
-    classes = {}
-    for p in sorted(paths):
-        name = class_name("_".join(p))
-        if any(v.format(name) in type_names for v in _CLASS_VARIANTS):
-            name += "Resource"
-        classes[p] = class_namer.claim(name)
-
-    def make(path: tuple[str, ...]) -> ir.ResourceDef:
-        kids = sorted(p for p in paths if len(p) == len(path) + 1 and p[: len(path)] == path)
-        attr = _resource_attr(path[-1])
-        return ir.ResourceDef(
-            path=path,
-            attr_name=attr,
-            class_name=classes[path],
-            module=modules[path],
-            operations=tuple(op for op in ops if op.resource == path),
-            children=tuple(make(k) for k in kids),
+    def _is_list_response(self, t: ir.TypeRef | None, path: str) -> bool:
+        """An array, or an object holding its items: in `data`, `objects`, `items` … (Gentrace's
+        `{data: []}`), or in its only array beside a count, or in an array named like the path's end
+        (GitHub's `{total_count, labels: []}` for `/runners/{id}/labels`)."""
+        if self._list_item(t) is not None:
+            return True
+        model = self._model_of(t)
+        if model is None:
+            return False
+        arrays = [f for f in model.fields if self._list_item(f.type) is not None]
+        last = snake(path.rstrip("/").rsplit("/", 1)[-1])
+        counted = any(f.wire_name in ("total_count", "count", "total", "totalCount") for f in model.fields)
+        return any(f.wire_name in _ITEMS_FIELDS or snake(f.wire_name) == last for f in arrays) or (
+            counted and len(arrays) == 1
         )
-
-    return tuple(make(p) for p in sorted(p for p in paths if len(p) == 1))
 
 
 def check_config_references(config: Config, ops: list[ir.OperationDef]) -> None:

@@ -8,11 +8,14 @@ definitions (models, enums, aliases) as it meets them:
 - every definition is keyed by its location (file + JSON pointer), so a schema
   reached twice (through `$ref`s, or as a property `allOf` brings into another
   model) is defined once, under the name of the place it is written;
+- an inline name longer than `MAX_CLASS` keeps its owner's name and the words
+  nearest the schema (`naming.short_class`);
 - an inline name that is taken gets a suffix saying what the definition is
   (`Enum`, else `Model`) and, if that is taken too, a number; definitions are
   met in a deterministic order (sorted component names, then document order);
 - a union member needing a class is named by its `title`, else the value of
-  its tag property (`type: {const: cat}` → `PetCat`), else its position.
+  its tag property (`type: {const: cat}` → `PetCat`), else a property only it
+  has or requires, else its type (`naming.variant_name`), never its position.
 Constructs we cannot type become `AnyJson` and are recorded as `Report`s.
 """
 
@@ -21,10 +24,21 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from .. import ir
-from ..errors import escape_pointer_token
-from ..spec.loader import Spec, Target
+from ..errors import Problem, escape_pointer_token, warning
+from ..spec.loader import Spec, Target, display_path
 from ..spec.normalize import is_nullable_30, normalize_schema
-from .naming import Namer, attr_name, class_name, enum_member_name, type_part
+from .naming import (
+    MAX_CLASS,
+    Namer,
+    attr_name,
+    class_name,
+    enum_member_name,
+    short_class,
+    shorten,
+    spec_text,
+    type_part,
+    variant_name,
+)
 
 # Keywords that say what type a schema is (as opposed to annotations and constraints).
 _TYPE_KEYWORDS = frozenset(
@@ -138,6 +152,9 @@ class SchemaReader:
         # Definition name -> name of the top-level definition whose module holds it.
         self.owner: dict[str, str] = {}
         self.reports: list[ir.Report] = []
+        # Problems in the spec read around (`nullable` in 3.1 …), for `ir.Package.warnings`.
+        self.warnings: list[Problem] = []
+        self._warned: set[Problem] = set()
         self._by_key: dict[str, str] = {}  # location (uri#pointer) -> definition name
         self._building: set[str] = set()
         # Models and enums whose schema also allows null: references to them are Optional.
@@ -167,6 +184,11 @@ class SchemaReader:
         if is_nullable_30(node, self.is_30):
             rest = {k: v for k, v in node.items() if k != "nullable"}
             return _nullable(self.type_of(rest, uri, pointer, hint, owner))
+        if not self.is_30 and "nullable" in node:  # a 3.0 keyword in 3.1: read as 3.0 means it
+            self._warn(uri, pointer + "/nullable", '`nullable` is OpenAPI 3.0; in 3.1 add "null" to `type`')
+            rest = {k: v for k, v in node.items() if k != "nullable"}
+            inner = self.type_of(rest, uri, pointer, hint, owner)
+            return _nullable(inner) if node["nullable"] is True else inner
         if "$ref" in node:
             target = self.spec.resolve(node["$ref"], uri, pointer + "/$ref")
             return self._type_at(target, hint, owner)
@@ -177,12 +199,18 @@ class SchemaReader:
             key = f"{uri}#{pointer}"
             name = self._by_key.get(key)
             if name is None:
-                name = self._claim(hint, node)
+                name = self._claim(hint, node, owner)
                 self._define(key, node, uri, pointer, name, owner)
             return self._named(name)
         return self._structural(node, uri, pointer, hint, owner)
 
     # ------------------------------------------------------------ definitions
+
+    def _warn(self, uri: str, pointer: str, message: str) -> None:
+        problem = warning(display_path(uri), pointer, message)
+        if problem not in self._warned:  # a schema read twice is warned about once
+            self._warned.add(problem)
+            self.warnings.append(problem)
 
     def _report(self, pointer: str, message: str) -> None:
         report = ir.Report(pointer, message)
@@ -197,13 +225,17 @@ class SchemaReader:
     def _component_key(self, name: str) -> str:
         return f"{self.spec.uri}#/components/schemas/{escape_pointer_token(name)}"
 
-    def _claim(self, hint: str, node: dict) -> str:
-        """A free class name for an inline definition: `hint`, else `hint` + its kind, else numbered."""
-        name = class_name(hint)
+    def _claim(self, hint: str, node: dict, head: str | None = None) -> str:
+        """A free class name for an inline definition: `hint` (cut to `MAX_CLASS` after `head`,
+        the definition owning it), else with its kind, else with the hash of the whole name."""
+        full = class_name(hint)
+        name = short_class(full, head or "")
         if name not in self.namer:
             return self.namer.claim(name)
         kind = "Enum" if "enum" in node and not node.get("properties") else "Model"
-        return self.namer.claim(name + kind)
+        if name == full or len(name + kind) <= MAX_CLASS:
+            return self.namer.claim(name + kind)
+        return self.namer.claim(shorten(full, len(name)))
 
     def _named(self, name: str) -> ir.TypeRef:
         named = ir.Named(name)
@@ -225,7 +257,8 @@ class SchemaReader:
             bare = {k: v for k, v in node.items() if k != "nullable"} if is_nullable_30(node, self.is_30) else node
             normalized = normalize_schema(bare, self.is_30)
             if self._is_definable(normalized, target.uri, target.pointer):
-                name = self._claim(self._location_hint(target.uri, target.pointer, hint), normalized)
+                parts = self._location_parts(target.uri, target.pointer)
+                name = self._claim("".join(parts) or hint, normalized, parts[0] if parts else None)
                 self._by_key[target.key] = name
                 self._define(target.key, node, target.uri, target.pointer, name, owner=None)
                 return self._named(name)
@@ -236,31 +269,39 @@ class SchemaReader:
     def _location_hint(self, uri: str, pointer: str, fallback: str) -> str:
         """A name for what sits at `uri#pointer`, from its path: `Pet` + `owner` → `PetOwner`.
         Inside `paths` (named by operation, which the caller knows) it is `fallback`."""
+        parts = self._location_parts(uri, pointer)
+        return "".join(parts) if parts else fallback
+
+    def _location_parts(self, uri: str, pointer: str) -> list[str]:
+        """The words `_location_hint` joins (the first names the file or component); [] in `paths`."""
         tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
         if tokens[:1] == ["paths"]:
-            return fallback
+            return []
         if len(tokens) >= 3 and tokens[0] == "components":
             claimed = self._by_key.get(self._component_key(tokens[2])) if uri == self.spec.uri else None
-            base = claimed if tokens[1] == "schemas" and claimed else type_part(tokens[2])
-            rest = tokens[3:]
+            base, start = (claimed if tokens[1] == "schemas" and claimed else type_part(tokens[2])), 3
         elif tokens:
-            base, rest = type_part(tokens[0]), tokens[1:]
+            base, start = type_part(tokens[0]), 1
         else:  # a whole file
-            base, rest = type_part(uri.rsplit("/", 1)[-1].split(".")[0]), []
+            base, start = type_part(uri.rsplit("/", 1)[-1].split(".")[0]), 0
         parts = [base]
-        walk = iter(rest)
-        for token in walk:
-            if token in ("properties", "allOf", "schema", "content") or "/" in token:
+        i = start
+        while i < len(tokens):
+            token = tokens[i]
+            if token in ("anyOf", "oneOf") and i + 1 < len(tokens):
+                parent = "/".join(escape_pointer_token(t) for t in tokens[:i])
+                union = self.spec.resolve(f"#/{parent}" if parent else "#", uri, pointer).node
+                parts.append(variant_name(union, token, tokens[i + 1]))
+                i += 2
                 continue
-            if token in ("anyOf", "oneOf"):
-                parts.append(f"Variant{next(walk, '')}")
-            elif token == "items":
+            if token == "items":
                 parts.append("Item")
             elif token == "additionalProperties":
                 parts.append("Value")
-            else:
+            elif token not in ("properties", "allOf", "schema", "content") and "/" not in token:
                 parts.append(type_part(token))
-        return "".join(parts) or fallback
+            i += 1
+        return [p for p in parts if p]
 
     def _define(self, key: str | None, node: Any, uri: str, pointer: str, name: str, owner: str | None) -> str:
         if key is not None:
@@ -268,7 +309,7 @@ class SchemaReader:
         self._building.add(name)
         self.owner[name] = owner or name
         top = owner or name
-        description = node.get("description") if isinstance(node, dict) else None
+        description = spec_text(node.get("description")) if isinstance(node, dict) else None
         definition: ir.Definition
         if isinstance(node, dict) and "$ref" not in node:
             nullable = is_nullable_30(node, self.is_30)
@@ -429,7 +470,7 @@ class SchemaReader:
                     type=ftype,
                     required=wire in required,
                     default=resolved.get("default", ir.NO_DEFAULT),
-                    description=resolved.get("description"),
+                    description=spec_text(resolved.get("description")),
                     read_only=bool(resolved.get("readOnly")),
                     write_only=bool(resolved.get("writeOnly")),
                     deprecated=bool(resolved.get("deprecated")),
@@ -580,13 +621,11 @@ class SchemaReader:
     def _union(self, node: dict, combinator: str, uri: str, pointer: str, hint: str, owner: str | None) -> ir.TypeRef:
         members: list[ir.TypeRef] = []
         nullable = isinstance(node.get("type"), list) and "null" in node["type"]
-        discriminator = node.get("discriminator")
-        tag = discriminator.get("propertyName") if isinstance(discriminator, dict) else None
         options = node[combinator]
         # A lone non-null option is the type itself: it needs no variant name.
         alone = sum(not _is_null(m) for m in options) == 1
         for i, member in enumerate(options):
-            member_hint = hint if alone else hint + self._variant_name(member, i, tag)
+            member_hint = hint if alone else hint + variant_name(node, combinator, str(i))
             t = self.type_of(member, uri, f"{pointer}/{combinator}/{i}", member_hint, owner)
             if t == _NONE:
                 nullable = True
@@ -602,22 +641,3 @@ class SchemaReader:
             return ir.AnyJson()
         core = members[0] if len(members) == 1 else ir.UnionOf(tuple(members))
         return _nullable(core) if nullable else core
-
-    def _variant_name(self, member: Any, index: int, tag: str | None) -> str:
-        """How a union member's inline class is named: its title, its tag value, else its position."""
-        if isinstance(member, dict) and "$ref" not in member:
-            title = member.get("title")
-            if isinstance(title, str) and type_part(title)[:1].isalpha():
-                return type_part(title)
-            props = member.get("properties")
-            if isinstance(props, dict):
-                for prop in ([tag] if tag in props else []) + list(props):
-                    p = props[prop]
-                    if not isinstance(p, dict):
-                        continue
-                    values = [p["const"]] if "const" in p else p.get("enum")
-                    if isinstance(values, list) and len(values) == 1 and isinstance(values[0], str):
-                        name = type_part(values[0])
-                        if name[:1].isalpha():
-                            return name
-        return f"Variant{index}"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import jinja2
 
 from .. import ir
@@ -14,15 +12,15 @@ from .paths import templates_dir
 RUNTIME_DIR = "runtime"
 
 
-def render_package(pkg: ir.Package, source_name: str, env: jinja2.Environment) -> tuple[dict[str, str], dict[str, str]]:
-    """(generated files, seed files) keyed by path relative to the output directory."""
+def render_package(pkg: ir.Package, env: jinja2.Environment) -> tuple[dict[str, str], dict[str, str]]:
+    """(generated files, seed files) keyed by path relative to the output directory. Nothing in them
+    depends on the spec's file name or path: renaming the spec changes no byte."""
     p = pkg.names.package_name
     view = ClientView(pkg.definitions)
     examples = [d for d in pkg.definitions.values() if isinstance(d, ir.ModelDef) and d.fields]
     ctx = {
         "names": pkg.names,
         "package": pkg,
-        "source": source_name,
         "view": view,
         "example_model": min(examples, key=lambda d: d.name) if examples else None,
     }
@@ -58,8 +56,3 @@ def _all_resources(resources: tuple[ir.ResourceDef, ...]) -> list[ir.ResourceDef
         out.append(r)
         out.extend(_all_resources(r.children))
     return out
-
-
-def source_label(spec_path: Path) -> str:
-    """How generated files name their source: the file name only, so output is machine-independent."""
-    return spec_path.name

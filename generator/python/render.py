@@ -2,7 +2,8 @@
 
 This module owns the only ways spec text can reach generated code:
 `py_literal` (a Python literal of a JSON value), `docstring` (an escaped
-triple-quoted string) and `comment` (one sanitized comment line).
+triple-quoted string), `comment` (one sanitized comment line) and
+`toml_string` (a TOML string, for pyproject.toml).
 Identifiers come from `generator.naming` and are valid by construction.
 """
 
@@ -79,6 +80,24 @@ def docstring(text: str | None, indent: int = 4) -> str:
 def comment(text: str | None) -> str:
     """One line of text safe to put after `#`."""
     return " ".join(_escape_doc(text or "").split())
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string holding `text` (pyproject.toml): quotes and backslashes escaped, other
+    unprintable characters as `\\uXXXX` / `\\UXXXXXXXX`; a lone surrogate, which TOML cannot
+    hold, as U+FFFD."""
+    out = []
+    for ch in str(text):
+        code = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("\\ufffd")
+        elif ch.isprintable() and ch not in "\u2028\u2029":
+            out.append(ch)
+        else:
+            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
 
 
 class TypeNames:
@@ -286,6 +305,7 @@ def make_environment(definitions: dict[str, ir.Definition] | None = None) -> jin
         py=py_literal,
         docstring=docstring,
         comment=comment,
+        toml=toml_string,
         annotation=names.annotation,
         field_annotation=names.field_annotation,
         field_default=names.field_default,

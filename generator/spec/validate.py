@@ -44,7 +44,6 @@ from referencing.jsonschema import DRAFT202012
 from ..errors import Problem, SpecError, pointer_of
 
 _VERSION = re.compile(r"^3\.(0|1)\.\d+$")
-MAX_PROBLEMS = 50
 
 
 def check_version(doc: dict[str, Any], file: str) -> bool:
@@ -158,6 +157,10 @@ def _validator_for(schema: dict[str, Any], doc: Any) -> Any:
 
     base = jsonschema.validators.validator_for(schema)
     registry = _own_2020_12() if base is jsonschema.Draft202012Validator else Registry()
+    if base is jsonschema.Draft202012Validator and "$id" in schema:
+        # The meta-schema itself, crawled once: its `$dynamicAnchor`s are then found directly,
+        # instead of re-crawling it at every Schema Object (a 12x speed-up on many distinct schemas).
+        registry = registry.with_resource(schema["$id"], DRAFT202012.create_resource(schema)).crawl()
     keywords = {"$ref": _keywords.ref, "$dynamicRef": _keywords.dynamicRef, "oneOf": _keywords.oneOf}
     cls = jsonschema.validators.extend(base, {k: remembering(v) for k, v in keywords.items() if k in base.VALIDATORS})
     return cls(schema, registry=registry)
@@ -172,39 +175,87 @@ def _furthest_branch(context: list[ValidationError]) -> list[ValidationError]:
     return max(branches.values(), key=lambda errors: max(len(e.absolute_path) for e in errors))
 
 
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if value is None:
+        return "null"
+    return type(value).__name__
+
+
+# Keywords only people read: a value of the wrong type there costs the SDK a docstring, no more.
+_ANNOTATIONS = frozenset(
+    {"description", "summary", "title", "termsOfService", "externalDocs", "example", "examples", "deprecated"}
+)
+
+
+def is_fatal(error: ValidationError) -> bool:
+    """Whether a meta-schema violation is one the readers cannot work around: a value of the
+    wrong JSON type (`properties: [a, b]`, `type: 5`, a schema that is a string, `paths: []`).
+    Everything else (a missing `description`, an unknown keyword, a `4xx` response key) is a
+    warning: the readers take what is there."""
+    if error.validator == "type":
+        # Text where only people read it (a `$ref` as a description): the readers leave it out.
+        return not (error.absolute_path and error.absolute_path[-1] in _ANNOTATIONS)
+    if error.validator == "enum" and isinstance(error.validator_value, list):
+        return _json_kind(error.instance) not in {_json_kind(v) for v in error.validator_value}
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        depth = len(error.absolute_path)
+        branches: dict[Any, bool] = {}
+        for sub in error.context:
+            branch = sub.relative_schema_path[0] if sub.relative_schema_path else None
+            fatal_here = len(sub.absolute_path) == depth and is_fatal(sub)
+            branches[branch] = branches.get(branch, False) or fatal_here
+        return bool(branches) and all(branches.values())
+    return False
+
+
+# Past this many violations the document is not worth reading further.
+_MAX_VIOLATIONS = 10_000
+
+
 def _problems(doc: dict[str, Any], file: str, is_30: bool) -> list[Problem]:
+    """Every meta-schema violation: an error if the readers cannot work around it, else a warning."""
     validator = _validator_for(_meta_schema(is_30), doc)
     problems: list[Problem] = []
-    for error in validator.iter_errors(doc):
+    seen: set[Problem] = set()
+    for count, error in enumerate(validator.iter_errors(doc)):
+        if count >= _MAX_VIOLATIONS:
+            break
         error = best_match([error]) or error
+        fatal = is_fatal(error)
         while error.context:
             deeper = best_match(_furthest_branch(error.context))
             if deeper is None or len(deeper.absolute_path) < len(error.absolute_path):
                 break
             error = deeper
+            fatal = fatal or is_fatal(error)
         message = error.message
         if len(message) > 200:
             message = message[:197] + "..."
-        problem = Problem(file, pointer_of(error.absolute_path), message)
-        if problem not in problems:  # 2020-12's vocabularies each say "not an object"
+        problem = Problem(file, pointer_of(error.absolute_path), message, "error" if fatal else "warning")
+        if problem not in seen:  # 2020-12's vocabularies each say "not an object"
+            seen.add(problem)
             problems.append(problem)
-        if len(problems) >= MAX_PROBLEMS:
-            break
-    problems.sort(key=lambda p: p.pointer)
+    problems.sort(key=lambda p: (p.severity != "error", p.pointer))
     return problems
 
 
-def validate_document(doc: dict[str, Any], file: str, is_30: bool) -> None:
-    """Raise a SpecError listing the document's problems (at most MAX_PROBLEMS), if it has any."""
+def validate_document(doc: dict[str, Any], file: str, is_30: bool) -> list[Problem]:
+    """The document's warnings; a SpecError listing every error, if it has any."""
     problems = _problems(doc, file, is_30)
-    if problems:
-        raise SpecError(problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise SpecError(errors)
+    return problems
 
 
 class Validation:
     """`validate_document` running in a forked child while the caller goes on.
 
-    `wait()` raises what `validate_document` would have raised. Where fork is
+    `wait()` gives every problem `validate_document` finds (errors and warnings). Where fork is
     not available (or threads are running), the check runs in `wait()` instead.
     """
 
@@ -231,7 +282,7 @@ class Validation:
         os.close(writer)
         self._pid, self._reader = pid, reader
 
-    def wait(self) -> None:
+    def wait(self) -> list[Problem]:
         problems = None
         if self._pid:
             with os.fdopen(self._reader, "rb") as result:
@@ -242,10 +293,9 @@ class Validation:
                 problems = pickle.loads(data)  # our own child's output
         if problems is None:  # no child, or it died: check here
             problems = _problems(*self._args)
-        if problems:
-            raise SpecError(problems)
+        return problems
 
 
 def start_validation(doc: dict[str, Any], file: str, is_30: bool) -> Validation:
-    """Start checking `doc` against the meta-schema; `.wait()` for the verdict."""
+    """Start checking `doc` against the meta-schema; `.wait()` for the problems."""
     return Validation(doc, file, is_30)

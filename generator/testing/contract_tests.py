@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,15 +66,16 @@ _SECTIONS = (
 )
 
 
-def bundle(spec_path: Path) -> dict[str, Any]:
+def bundle(spec_path: Path, ref_roots: Iterable[Path] = ()) -> dict[str, Any]:
     """The spec as one self-contained document: every `$ref` into another file copied in.
 
     References within the root file are kept as they are; a target in another
     file is copied under `components/<section>/<name>` (the section its own
     location names, else the one the referring place implies) and referenced
-    there. Deterministic: the same input gives the same document.
+    there. Deterministic: the same input gives the same document. A `$ref` outside the
+    spec's directory (and `ref_roots`) is a SpecError, never content copied in.
     """
-    spec = Spec(spec_path)
+    spec = Spec(spec_path, ref_roots)
     existing = spec.root.get("components") if isinstance(spec.root.get("components"), dict) else {}
     taken = {
         f"{section}/{name}" for section, entries in existing.items() if isinstance(entries, dict) for name in entries
@@ -419,15 +421,16 @@ def _fit(value: Any, t: ir.TypeRef, definitions: dict[str, ir.Definition]) -> An
 # ---------------------------------------------------------------- rendering
 
 
-def render_tests(pkg: ir.Package, spec_path: Path, env: jinja2.Environment, source: str) -> dict[str, str]:
+def render_tests(
+    pkg: ir.Package, spec_path: Path, env: jinja2.Environment, ref_roots: Iterable[Path] = ()
+) -> dict[str, str]:
     """The files of `tests/`, keyed by path relative to the output directory."""
-    doc = bundle(spec_path)
+    doc = bundle(spec_path, ref_roots)
     planner = Planner(pkg, doc)
     names = pkg.names
     ctx = {
         "names": names,
         "package": pkg,
-        "source": source,
         "env_prefix": snake(names.package_name).upper(),  # <PKG>_TEST_SPEC, <PKG>_TEST_MOCK …
         "requires_auth": pkg.auth != "none",
     }
