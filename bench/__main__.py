@@ -16,6 +16,7 @@ BENCHMARKS = {
     "generate": "bench.generate",
     "import": "bench.import_time",
     "client": "bench.client",
+    "corpus": "bench.corpus",
 }
 
 

@@ -22,7 +22,7 @@ from . import _common as c
 
 NAME = "generate"
 SPEC = Path("/work/shared/specs/github.json")
-TARGET_TIME = 0.2  # ours / datamodel-codegen wall time
+TARGET_TIME = 0.1  # ours / datamodel-codegen wall time
 TARGET_RSS_MIB = 400
 DEFAULT_REPEAT = 1
 
