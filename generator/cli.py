@@ -127,9 +127,7 @@ def run(argv: list[str] | None = None) -> int:
     # Deeply nested (but finite) schemas are read recursively: allow for them.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 12_000))
     try:
-        pkg, generated, seeds = produce(
-            args.spec, args.config, args.output, strict=args.strict, ref_roots=args.ref_root
-        )
+        pkg, generated, seeds = produce(args.spec, args.config, strict=args.strict, ref_roots=args.ref_root)
         if args.command == "check" and pkg.warnings and not args.quiet:
             _print_problems(list(pkg.warnings))
         if args.command == "generate":

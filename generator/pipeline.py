@@ -28,12 +28,11 @@ from .testing.contract_tests import render_tests
 def produce(
     spec: Path,
     config_path: Path | None,
-    output: Path,
     *,
     strict: bool = False,
     ref_roots: Iterable[Path] = (),
 ) -> tuple[ir.Package, dict[str, bytes], dict[str, bytes]]:
-    """(the package, the generated files, the seed files written only once), paths relative to `output`.
+    """(the package, the generated files, the seed files written only once), by path in the output.
 
     The package's `warnings` are problems in the spec that generation worked around; with
     `strict`, they are errors (a SpecError) instead. `ref_roots` are directories besides the
@@ -47,7 +46,7 @@ def produce(
     files, seeds = render_package(pkg, env)  # nothing in them depends on the spec's file name
     files.update(render_tests(pkg, spec, env, ref_roots=ref_roots))
     try:
-        generated = render_to_bytes(files, format_tree, scratch_parent=output.resolve().parent)
+        generated = render_to_bytes(files, format_tree)
     except GeneratedCodeError as exc:
         exc.pointer = exc.pointer or _origin(pkg, exc.near)
         raise

@@ -368,7 +368,7 @@ def check_spec(doc: dict[str, Any], file_name: str, workdir: Path) -> None:
     spec_path.write_text(json.dumps(doc, indent=1))
     out = workdir / "sdk"
     try:
-        pkg, generated, seeds = produce(spec_path, None, out)
+        pkg, generated, seeds = produce(spec_path, None)
         for rel, content in {**generated, **seeds}.items():
             target = out / rel
             assert len(target.name.encode()) <= 255 and len(Path(rel).stem) <= naming.MAX_NAME + 10, rel
@@ -436,7 +436,7 @@ def test_output_does_not_depend_on_the_spec_file_name(tmp_path: Path) -> None:
         folder = tmp_path / f"{i}" / "some where"
         folder.mkdir(parents=True)
         (folder / name).write_text(json.dumps(doc))
-        _, generated, seeds = produce(folder / name, None, tmp_path / f"out{i}")
+        _, generated, seeds = produce(folder / name, None)
         outputs.append({**generated, **seeds})
     assert outputs[0] == outputs[1]
     assert not any(b"my-api-spec-file" in content or b"some where" in content for content in outputs[0].values())
@@ -527,7 +527,7 @@ def test_no_generated_class_is_numbered_or_over_long(tmp_path: Path) -> None:
         },
     }
     (tmp_path / "s.json").write_text(json.dumps(doc))
-    pkg, _, _ = produce(tmp_path / "s.json", None, tmp_path / "out")
+    pkg, _, _ = produce(tmp_path / "s.json", None)
     names = sorted(pkg.definitions)
     assert {"ContentPartText", "ContentPartImageUrl"} <= set(names), names
     assert all(len(n) <= naming.MAX_CLASS and not re.search(r"(Variant|Model)?\d+$", n) for n in names), names

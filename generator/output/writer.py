@@ -39,10 +39,16 @@ def _read_tree(root: Path, rels: list[str]) -> dict[str, bytes]:
     return {rel: (root / rel).read_bytes() for rel in rels}
 
 
-def render_to_bytes(files: dict[str, str], formatter: Callable[[Path], None], scratch_parent: Path) -> dict[str, bytes]:
+def _scratch_parent() -> str | None:
+    """Where formatting happens: RAM (`/dev/shm`) when there is one, else the system's temp dir.
+    The files are read back, so the scratch tree need not share a file system with the output."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
+
+
+def render_to_bytes(files: dict[str, str], formatter: Callable[[Path], None]) -> dict[str, bytes]:
     """Write `files` in a scratch directory, format them there, and return the result."""
-    scratch_parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".sdksmith-render-", dir=scratch_parent) as tmp:
+    with tempfile.TemporaryDirectory(prefix="sdksmith-render-", dir=_scratch_parent()) as tmp:
         root = Path(tmp)
         _write_files(root, {rel: text.encode() for rel, text in files.items()})
         formatter(root)
