@@ -23,14 +23,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 
 from ._exceptions import APIConnectionError, APITimeoutError, status_error
 from ._models import _to_json
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
-from ._qs import encode_query
+from ._qs import encode_form, encode_query
 from ._response import RESPONSE_MODE, APIResponse, AsyncAPIResponse, ParseSpec, parse_content
 from ._types import (
     NOT_GIVEN,
@@ -326,11 +326,14 @@ class _BaseClient:
             kwargs["content"] = json.dumps(data, separators=(",", ":")).encode()
             headers.setdefault("content-type", "application/json")
         elif options.form is not None and options.files is None:
-            kwargs["data"] = {
-                k: _param_text(to_jsonable(v))
-                for k, v in options.form.items()
-                if not isinstance(v, NotGiven)
+            values = {
+                k: to_jsonable(v) for k, v in options.form.items() if not isinstance(v, NotGiven)
             }
+            if options.extra_body:
+                values.update({k: to_jsonable(v) for k, v in options.extra_body.items()})
+            styles = {k: (str(v[0]), bool(v[1])) for k, v in options.form_encoding.items()}
+            kwargs["content"] = urlencode(encode_form(values, styles)).encode()
+            headers.setdefault("content-type", "application/x-www-form-urlencoded")
         elif options.files is not None:
             # multipart: bytes, files and (name, content[, type]) tuples are parts with a file name
             files, fields = {}, {}

@@ -231,6 +231,8 @@ class BodyDef:
     description: str | None = None
     example: JsonValue | _NoDefault = NO_DEFAULT
     schema: dict | None = field(default=None, compare=False, hash=False)
+    # A form body's `encoding`: (property wire name, style, explode) where the spec declares one.
+    encoding: tuple[tuple[str, str, bool], ...] = ()
 
 
 ResponseKind = Literal["json", "text", "binary", "empty"]

@@ -40,6 +40,18 @@ class _RawOp:
     op_id: str = ""
 
 
+def _form_encoding(encoding: Any) -> tuple[tuple[str, str, bool], ...]:
+    """(property, style, explode) of a form body's `encoding` object (OpenAPI: style `form`,
+    exploded, unless said otherwise)."""
+    out = []
+    for name, entry in (encoding or {}).items() if isinstance(encoding, dict) else ():
+        if isinstance(entry, dict) and ("style" in entry or "explode" in entry):
+            style = str(entry.get("style") or "form")
+            explode = entry.get("explode")
+            out.append((str(name), style, bool(explode) if explode is not None else style == "form"))
+    return tuple(sorted(out))
+
+
 def _list(value: Any) -> list:
     return list(value) if isinstance(value, list) else []
 
@@ -285,6 +297,7 @@ class OperationReader:
             description=spec_text(node.get("description")),
             example=example,
             schema=resolved if isinstance(resolved, dict) else None,
+            encoding=_form_encoding((media_obj or {}).get("encoding")) if kind == "form" else (),
         )
 
     def _responses(self, raw: _RawOp, pointer: str, op_hint: str) -> tuple[ir.ResponseDef, tuple[ir.ResponseDef, ...]]:

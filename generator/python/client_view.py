@@ -199,7 +199,7 @@ class ClientView:
             value = mapping(by_where.get("body", [])) if body.fields is not None else "body"
             if body.kind == "text" and body.fields is None:
                 value = "body.encode() if isinstance(body, str) else body"
-            if target == "content" and not body.required:
+            if target in ("content", "form", "files") and not body.required and body.fields is None:
                 value = f"None if isinstance(body, NotGiven) else {value}"
             if body.fields is not None and not body.required and by_where.get("body"):
                 # An optional body is sent only when some field of it was given: `{}` can be
@@ -208,6 +208,9 @@ class ClientView:
                 absent = "NOT_GIVEN" if target == "json" else "None"
                 value = f"{value} if any(not isinstance(v, NotGiven) for v in ({given},)) else {absent}"
             args.append(f"{target}={value}")
+            if body.kind == "form" and body.encoding:
+                encoding = {name: (style, explode) for name, style, explode in body.encoding}
+                args.append("form_encoding=" + py_literal({k: list(v) for k, v in encoding.items()}))
         args += ["extra_headers=extra_headers", "extra_query=extra_query", "extra_body=extra_body", "timeout=timeout"]
         return "RequestOptions(" + ", ".join(args) + ")"
 

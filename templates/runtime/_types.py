@@ -8,7 +8,7 @@ validation (`InvalidDataError`). Imports nothing else of the runtime.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Optional, Union
 
@@ -69,6 +69,8 @@ class RequestOptions:
     cookies: Mapping[str, object] | None = None
     json: object = NOT_GIVEN
     form: Mapping[str, object] | None = None
+    # Property -> (style, explode) where a form body's spec declares its encoding.
+    form_encoding: Mapping[str, Sequence[object]] = field(default_factory=dict)
     files: Mapping[str, object] | None = None
     content: bytes | None = None
     # Wire name -> (style, explode) for query parameters that are not form/explode.
