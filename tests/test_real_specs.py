@@ -158,7 +158,7 @@ def test_github_client_walks_pages_through_link_header(real_sdks: dict[str, Path
         headers = {"Link": f'<{base}?page={page + 1}&per_page=2>; rel="next"'} if page < 3 else {}
         return httpx.Response(200, json=issues, headers=headers)
 
-    client = github.Github(api_key="token", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = github.GitHub(api_key="token", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
     numbers = [issue.number for issue in client.repos.issues.list(owner="octo", repo="hello", per_page=2)]
     assert numbers == [1, 2, 3, 4, 5, 6]
     assert len(seen) == 3 and "page=3" in seen[-1]

@@ -19,7 +19,7 @@ import random
 import time
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
@@ -32,6 +32,7 @@ from ._models import _to_json
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._qs import encode_form, encode_query
 from ._response import RESPONSE_MODE, APIResponse, AsyncAPIResponse, ParseSpec, parse_content
+from ._streaming import AsyncStream, Stream
 from ._types import (
     NOT_GIVEN,
     Body,
@@ -446,6 +447,12 @@ class SyncAPIClient(_BaseClient):
         spec = ParseSpec(cast_to, kind, self.strict_response_validation)
         return self._finish(spec, options)
 
+    def request_stream(self, event_type: Any, options: RequestOptions) -> Stream[Any]:
+        """The response as server-sent events, each parsed as `event_type`; read as they arrive."""
+        headers = {"Accept": "text/event-stream", **(options.headers or {})}
+        response, _ = self._send(replace(options, headers=headers), stream=True)
+        return Stream(event_type, response, strict=self.strict_response_validation)
+
     def request_page(self, page: PageSpec, item_type: Any, options: RequestOptions) -> Any:
         def make_page(response: httpx.Response, body: Any) -> SyncPage[Any]:
             result: SyncPage[Any] = SyncPage(
@@ -533,6 +540,11 @@ class AsyncAPIClient(_BaseClient):
     async def request(self, cast_to: Any, options: RequestOptions, kind: str = "json") -> Any:
         spec = ParseSpec(cast_to, kind, self.strict_response_validation)
         return await self._finish(spec, options)
+
+    async def request_stream(self, event_type: Any, options: RequestOptions) -> AsyncStream[Any]:
+        headers = {"Accept": "text/event-stream", **(options.headers or {})}
+        response, _ = await self._send(replace(options, headers=headers), stream=True)
+        return AsyncStream(event_type, response, strict=self.strict_response_validation)
 
     async def request_page(self, page: PageSpec, item_type: Any, options: RequestOptions) -> Any:
         def make_page(response: httpx.Response, body: Any) -> AsyncPage[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -32,10 +33,12 @@ def _log_env(api_key_env: str) -> str:
     return api_key_env.removesuffix("_API_KEY").removesuffix("_KEY") + "_LOG"
 
 
-def _client_name(stem: str) -> str:
-    """`GitHub` from `github`; `…Client` when it (or its `Async…` twin) would shadow a name the
-    client module or the package `__init__` holds (`Page` → `PageClient`: `AsyncPage` is taken)."""
-    client = class_name(pascal(stem), reserved=set())
+def _client_name(stem: str, title: str) -> str:
+    """`GitHub` from `github`, spelled as the title spells it (`OpenAI API` → `OpenAI`); `…Client`
+    when it (or its `Async…` twin) would shadow a name the client module or the package
+    `__init__` holds (`Page` → `PageClient`: `AsyncPage` is taken)."""
+    spelled = next((t for t in re.findall(r"[A-Za-z][A-Za-z0-9]*", title) if t.lower() == stem.replace("_", "")), None)
+    client = class_name(pascal(spelled or stem), reserved=set())
     if {client, "Async" + client} & RESERVED_CLIENT_NAMES:
         client += "Client"
     return client
@@ -49,7 +52,7 @@ def derive_names(spec: Spec, config: Config) -> ir.SdkNames:
     stem_words = [w for w in words(title) if w.lower() not in {"api", "rest", "openapi", "the", "v1", "v2", "v3"}]
     stem = _host_stem(first_url) or "_".join(w.lower() for w in stem_words[:3]) or "api"
     package = config.get("package_name") or package_name(stem)
-    client = config.get("client_name") or _client_name(stem)
+    client = config.get("client_name") or _client_name(stem, title)
     env_prefix = snake(package).upper()
     default_url = config.get("base_url") or first_url or "http://localhost"
     return ir.SdkNames(

@@ -244,6 +244,8 @@ class ResponseDef:
     media_type: str | None
     kind: ResponseKind
     type: TypeRef | None
+    # The event of a `text/event-stream` beside (or instead of) the body: `Stream[events]`.
+    events: TypeRef | None = None
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,7 @@ _SDK_MODEL_NAMES = {
 # Names a generated method's body looks up (resource.py.j2, client_view.py): a keyword argument
 # (a parameter or a flattened body property) so named would shadow them. The method's own options
 # (`timeout`, `extra_headers` …) and `body` are kept apart by the keyword namer (placement.py).
-_METHOD_BODY_NAMES = {"self", "path_template", "isinstance", "any", "cast"}
+_METHOD_BODY_NAMES = {"self", "path_template", "isinstance", "any", "cast", "overload"}
 RESERVED_PARAMS = (
     _METHOD_BODY_NAMES | _ANNOTATION_NAMES | {"NOT_GIVEN", "NotGiven", "RequestOptions", "PageSpec", "FileTypes"}
 )
@@ -168,6 +168,8 @@ RESERVED_CLASSES = (
         "PageSpec",
         "SyncPage",
         "AsyncPage",
+        "Stream",
+        "AsyncStream",
         "TypeVar",
         "Generic",
     }

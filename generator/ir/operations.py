@@ -8,7 +8,7 @@ Pagination is detected from the parameters and response shape, or configured.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import ir
@@ -335,10 +335,23 @@ class OperationReader:
                 else:
                     resp = ir.ResponseDef(code, media, "text" if kind == "text" else "binary", None)
             if is_success and success is None:
-                success = resp
+                success = replace(resp, events=self._events(node, r_uri, r_pointer, op_hint))
             elif not is_success:
                 errors.append(resp)
         return success or ir.ResponseDef("200", None, "empty", None), tuple(errors)
+
+    def _events(self, node: dict, uri: str, pointer: str, op_hint: str) -> ir.TypeRef | None:
+        """The event type of a success response's `text/event-stream` content (any JSON when it
+        declares no schema), or None when it has none."""
+        content = node.get("content")
+        if not isinstance(content, dict):
+            return None
+        media = next((m for m in content if m.split(";")[0].strip().lower() == "text/event-stream"), None)
+        if media is None:
+            return None
+        schema = (content[media] or {}).get("schema") if isinstance(content[media], dict) else None
+        at = f"{pointer}/content/{escape_pointer_token(media)}/schema"
+        return self.reader.type_of(schema if schema is not None else {}, uri, at, op_hint + "Event", None)
 
     def _pagination(
         self, op_id: str, params: list[ir.ParamDef], response: ir.ResponseDef, raw: _RawOp

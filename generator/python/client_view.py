@@ -151,6 +151,51 @@ class ClientView:
             return "bytes"
         return self.cast_type(op)
 
+    # ------------------------------------------------------------ server-sent events
+
+    def streams(self, op: ir.OperationDef) -> bool:
+        """Whether the method can return `Stream[event]`: the response declares a `text/event-stream`."""
+        return op.response.events is not None and op.pagination is None
+
+    def _stream_flag(self, op: ir.OperationDef) -> Kwarg | None:
+        """The boolean `stream` body property that chooses the event stream over the JSON body."""
+        if op.response.kind != "json":
+            return None
+        return next((k for k in self.kwargs(op) if k.where == "body" and k.wire_name == "stream"), None)
+
+    def stream_method(self, op: ir.OperationDef, is_async: bool) -> str:
+        """The method of an operation that streams: always (`Stream[event]`), or with `stream=True`
+        (overloads: `Literal[True]` gives `Stream[event]`, anything else the JSON model)."""
+        assert op.response.events is not None
+        event = self.types.annotation(op.response.events)
+        stream = f"{'AsyncStream' if is_async else 'Stream'}[{event}]"
+        prefix, wait = ("async ", "await ") if is_async else ("", "")
+        name, options = op.method_name, self.request_options(op)
+        flag = self._stream_flag(op)
+        if flag is None:
+            body = f"return {wait}self._client.request_stream({event}, {options})"
+            return f"{prefix}def {name}(self, {self.params(op)}) -> {stream}:\n        {self.method_doc(op)}\n        {body}\n"
+        cast = self.cast_type(op)
+        given = f"{flag.name}: Union[{flag.annotation}, NotGiven] = NOT_GIVEN"
+        declared = f"{flag.name}: {flag.annotation}" if flag.required else given
+        params = self.params(op)
+        assert declared in params, (declared, params)
+        on = params.replace(declared, f"{flag.name}: Literal[True]")
+        off = params.replace(declared, f"{flag.name}: Union[Literal[False], NotGiven] = NOT_GIVEN")
+        if flag.required:
+            off = params.replace(declared, f"{flag.name}: Literal[False]")
+        chosen = (
+            f"self._client.request_stream({event}, {options}) if {flag.name} is True "
+            f'else self._client.request({cast}, {options}, kind="json")'
+        )
+        return (
+            f"@overload\n    {prefix}def {name}(self, {on}) -> {stream}: ...\n\n"
+            f"    @overload\n    {prefix}def {name}(self, {off}) -> {cast}: ...\n\n"
+            f"    {prefix}def {name}(self, {params}) -> Union[{cast}, {stream}]:\n"
+            f"        {self.method_doc(op)}\n"
+            f"        return {wait}({chosen})\n"
+        )
+
     # ------------------------------------------------------------ request
 
     def request_options(self, op: ir.OperationDef) -> str:
@@ -279,6 +324,8 @@ class ClientView:
                 wanted |= set(ir.walk_named(op.pagination.item_type))
             elif op.response.type is not None:
                 wanted |= set(ir.walk_named(op.response.type))
+            if op.response.events is not None and self.streams(op):
+                wanted |= set(ir.walk_named(op.response.events))
         grouped: dict[str, list[str]] = {}
         for name in sorted(wanted):
             grouped.setdefault(module_of[name], []).append(name)
