@@ -371,16 +371,22 @@ def _pyright_kind(message: str) -> str:
 def _pyright(out: Path, timeout: float, tmp: Path) -> dict[str, Any]:
     report = tmp / "pyright.json"
     cmd = [str(PYRIGHT), "--outputjson", "--pythonpath", sys.executable, "-p", str(out)]
-    res = _run(cmd, cwd=out, timeout=timeout, stdout_path=report)
-    info: dict[str, Any] = {"exit_code": res["returncode"], "seconds": round(res["wall"], 2)}
-    if res["returncode"] is None:
-        info["failure"] = f"timeout after {timeout:.0f} s"
+    for attempt in (1, 2):  # a run without a JSON report (seen once, no output at all) is retried once
+        res = _run(cmd, cwd=out, timeout=timeout, stdout_path=report)
+        info: dict[str, Any] = {"exit_code": res["returncode"], "seconds": round(res["wall"], 2), "attempts": attempt}
+        if res["returncode"] is None:
+            info["failure"] = f"timeout after {timeout:.0f} s"
+            return info
+        text = report.read_text(errors="replace")
+        try:
+            data = json.loads(text)
+            break
+        except ValueError:
+            said = (res["stderr"].strip() or text.strip() or "no output").splitlines()[0][:500]
+            info["failure"] = f"no JSON report (exit {res['returncode']}): {said}"
+    else:
         return info
-    try:
-        data = json.loads(report.read_text(errors="replace"))
-    except ValueError:
-        info["failure"] = (res["stderr"].strip() or report.read_text(errors="replace")[:500]).splitlines()[0][:500]
-        return info
+    info.pop("failure", None)
     diags = data.get("generalDiagnostics", [])
     errors = [d for d in diags if d.get("severity") == "error"]
     rules = collections.Counter(d.get("rule", "(no rule)") for d in errors)
@@ -536,7 +542,10 @@ def run_spec(i: int, rel: str, root: Path, args: argparse.Namespace, gate: _Pyri
                             rec.update(outcome="ok", cause="")
             gate.finish_generation(i, generated)
             if gate.should_check(i):
-                rec["pyright"] = _pyright(out, args.pyright_timeout, tmp)
+                try:
+                    rec["pyright"] = _pyright(out, args.pyright_timeout, tmp)
+                except Exception as exc:  # counted as a sampled spec that could not be checked
+                    rec["pyright"] = {"failure": f"bench: {type(exc).__name__}: {exc}"}
     except Exception as exc:  # a bug of this benchmark: record it, keep going
         rec.setdefault("outcome", "crash")
         rec["cause"] = f"bench: {type(exc).__name__}: {exc}"
