@@ -127,13 +127,11 @@ def _segments(path: str) -> list[_Segment]:
             continue
         # `{name}:cancel` (Google style): a parameter, then an action.
         head, sep, action = raw.rpartition(":") if raw.startswith("{") and "}:" in raw else (raw, "", "")
-        if head.startswith("{") or "{" in head:
+        if "{" in head:
             out.append(_Segment("", True))
         else:
             stripped = _EXTENSION.sub("", head)
-            if not out and _VERSION.match(stripped):
-                continue
-            if all(s.is_param for s in out) and _VERSION.match(stripped):
+            if all(s.is_param for s in out) and _VERSION.match(stripped):  # `/v1/…`, `/{tenant}/v2/…`
                 continue
             name = identifier(stripped) if snake(stripped) else ""
             if name:
