@@ -434,7 +434,7 @@ def build_resources(ops: list[ir.OperationDef], type_names: set[str]) -> tuple[i
     classes = {}
     for p in sorted(paths):
         name = class_name("_".join(p))
-        if any(v.format(name) in type_names for v in _CLASS_VARIANTS):
+        while any(v.format(name) in type_names for v in _CLASS_VARIANTS):  # `FooResource` may be a type too
             name += "Resource"
         classes[p] = class_namer.claim(name)
 

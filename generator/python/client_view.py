@@ -60,6 +60,8 @@ class ClientView:
                 return f"Union[{t.name}, Mapping[str, object]]"
             if isinstance(d, ir.EnumDef):
                 return f"Union[{t.name}, {d.base}]"
+            if isinstance(d, ir.AliasDef) and _is_date(d.type):  # `DiscoveryTime = datetime`: ISO text too
+                return f"Union[{t.name}, str]"
             alias = self._expanded_alias(t, seen)
             if alias is not None:  # an alias of models: spelled out, so its models accept mappings too
                 return self.request_annotation(alias.type, seen | {t.name})
@@ -330,3 +332,9 @@ class ClientView:
         for name in sorted(wanted):
             grouped.setdefault(module_of[name], []).append(name)
         return sorted(grouped.items())
+
+
+def _is_date(t: ir.TypeRef) -> bool:
+    while isinstance(t, ir.Constrained):
+        t = t.inner
+    return isinstance(t, ir.Formatted) and t.fmt in ("date-time", "date")

