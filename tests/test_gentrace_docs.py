@@ -18,6 +18,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import generate
 
 from generator.testing.mock import PrismServer
 
@@ -62,12 +63,7 @@ DOC_CALLS = textwrap.dedent(
 @pytest.mark.skipif(not PRISM.exists(), reason="Prism is not installed: run `npm ci` (`make test` does)")
 def test_the_documented_calls_run_against_prism(tmp_path: Path) -> None:
     out = tmp_path / "sdk"
-    gen = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", str(SPEC), "-o", str(out), "-q"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    gen = generate(SPEC, out, "-q")
     assert gen.returncode == 0, gen.stderr
     assert (out / "gentrace" / "__init__.py").is_file(), sorted(p.name for p in out.iterdir())
     with PrismServer(out / "tests" / "spec.json", prism=str(PRISM)) as server:

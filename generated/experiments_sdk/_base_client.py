@@ -43,6 +43,7 @@ from ._types import (
     Query,
     RequestOptions,
     Timeout,
+    given,
 )
 
 __all__ = [
@@ -99,10 +100,6 @@ def path_template(template: str, params: Mapping[str, object]) -> str:
             raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
         out = out.replace("{" + name + "}", quote(text, safe=""))
     return out
-
-
-def _given(value: object) -> bool:
-    return value is not None and not isinstance(value, NotGiven)
 
 
 def _param_text(value: object) -> str:
@@ -304,7 +301,7 @@ class _BaseClient:
         cookies = [
             f"{k}={_param_text(to_jsonable(v))}"
             for k, v in (options.cookies or {}).items()
-            if _given(v)
+            if given(v)
         ]
         if cookies:
             headers["cookie"] = "; ".join(cookies)
@@ -359,9 +356,9 @@ class _BaseClient:
         if "?" in url:
             # httpx replaces a URL's query with `params=`: keep the URL's own (a `Link: rel="next"`
             # URL carries the page in it), letting the parameters given here win.
-            given = {k for k, _ in params}
+            passed = {k for k, _ in params}
             params = [
-                (k, v) for k, v in httpx.URL(url).params.multi_items() if k not in given
+                (k, v) for k, v in httpx.URL(url).params.multi_items() if k not in passed
             ] + params
         if params:
             kwargs["params"] = httpx.QueryParams(tuple(params))

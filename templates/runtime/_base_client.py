@@ -33,7 +33,7 @@ from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._qs import encode_form, encode_query
 from ._response import RESPONSE_MODE, APIResponse, AsyncAPIResponse, ParseSpec, parse_content
 from ._streaming import AsyncStream, Stream
-from ._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, PageSpec, Query, RequestOptions, Timeout
+from ._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, PageSpec, Query, RequestOptions, Timeout, given
 
 __all__ = [
     "NOT_GIVEN",
@@ -89,10 +89,6 @@ def path_template(template: str, params: Mapping[str, object]) -> str:
             raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
         out = out.replace("{" + name + "}", quote(text, safe=""))
     return out
-
-
-def _given(value: object) -> bool:
-    return value is not None and not isinstance(value, NotGiven)
 
 
 def _param_text(value: object) -> str:
@@ -277,7 +273,7 @@ class _BaseClient:
             for k, v in (source or {}).items():
                 if not isinstance(v, NotGiven) and v is not None:
                     headers[k.lower()] = _param_text(to_jsonable(v))
-        cookies = [f"{k}={_param_text(to_jsonable(v))}" for k, v in (options.cookies or {}).items() if _given(v)]
+        cookies = [f"{k}={_param_text(to_jsonable(v))}" for k, v in (options.cookies or {}).items() if given(v)]
         if cookies:
             headers["cookie"] = "; ".join(cookies)
         headers[RETRY_COUNT_HEADER] = str(retries_taken)
@@ -325,8 +321,8 @@ class _BaseClient:
         if "?" in url:
             # httpx replaces a URL's query with `params=`: keep the URL's own (a `Link: rel="next"`
             # URL carries the page in it), letting the parameters given here win.
-            given = {k for k, _ in params}
-            params = [(k, v) for k, v in httpx.URL(url).params.multi_items() if k not in given] + params
+            passed = {k for k, _ in params}
+            params = [(k, v) for k, v in httpx.URL(url).params.multi_items() if k not in passed] + params
         if params:
             kwargs["params"] = httpx.QueryParams(tuple(params))
         return http.build_request(options.method.upper(), url, headers=headers, **kwargs)

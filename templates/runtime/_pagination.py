@@ -20,7 +20,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import httpx
 
 from ._models import parse_python
-from ._types import NotGiven, PageSpec, RequestOptions
+from ._types import PageSpec, RequestOptions, given
 
 __all__ = ["PageSpec", "SyncPage", "AsyncPage", "AsyncPaginator"]
 
@@ -54,11 +54,6 @@ def _as_int(value: object, default: int) -> int:
         return int(str(value)) if value is not None else default
     except ValueError:
         return default
-
-
-def _given(value: object) -> bool:
-    """A query value the caller passed: not None, not NOT_GIVEN (the default of every parameter)."""
-    return value is not None and not isinstance(value, NotGiven)
 
 
 def _item_id(item: Any, field: str) -> Any:
@@ -107,7 +102,7 @@ class _PageBase(Generic[T]):
             return None
         elif spec.scheme == "after_id":
             # every parameter defaults to NOT_GIVEN: only a real `ending_before` pages backwards
-            if _given(query.get("ending_before")):
+            if given(query.get("ending_before")):
                 marker = _item_id(self.items[0], spec.id_field)
                 param = "ending_before"
             else:

@@ -17,6 +17,7 @@ import httpx
 __all__ = [
     "NOT_GIVEN",
     "NotGiven",
+    "given",
     "Timeout",
     "FileContent",
     "FileTypes",
@@ -51,6 +52,12 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
+
+
+def given(value: object) -> bool:
+    """A value the caller passed: not None, not NOT_GIVEN (the default of every parameter)."""
+    return value is not None and not isinstance(value, NotGiven)
+
 
 Timeout = Union[float, httpx.Timeout, None]
 FileContent = Union[bytes, IO[bytes]]
