@@ -154,6 +154,26 @@ def test_full_fills_optional_properties_and_recursion_ends() -> None:
     assert synth.value({"type": "object", "properties": {"a": {"type": "string"}}}, full=True) == {"a": "string"}
 
 
+def test_repeated_schemas_are_synthesized_once_and_handed_out_as_copies() -> None:
+    doc = _doc({**SCHEMAS, "Pet": {"anyOf": [{"type": "null"}, {"$ref": "#/components/schemas/Tree"}]}})
+    calls: list[Any] = []
+    check = make_check(doc, "request")
+
+    def counting(schema: Any, value: Any) -> bool:
+        calls.append(schema)
+        return check(schema, value)
+
+    synth = Synthesizer(doc, check=counting)
+    pet = {"$ref": "#/components/schemas/Pet"}
+    first = synth.value(pet, full=True)
+    checks = len(calls)
+    assert checks > 0  # choosing an anyOf member is checked
+    first["children"].clear()  # a caller that edits its value must not change the next one
+    second = synth.value({"$ref": "#/components/schemas/Pet"}, full=True)  # another dict, same ref
+    assert second["children"] and len(calls) == checks
+    assert synth.value(pet, full=False) != second  # `full` is part of what is remembered
+
+
 def test_read_only_and_write_only() -> None:
     schema = {
         "type": "object",

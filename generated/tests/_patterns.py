@@ -7,6 +7,7 @@ branch that can meet the length bounds. Copied into every SDK's tests beside
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from typing import Any
@@ -32,6 +33,7 @@ _CATEGORY_CHARS = {
 _CANDIDATES = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-. :/@+"
 
 
+@functools.lru_cache(maxsize=4096)  # specs repeat their patterns across thousands of fields
 def sample_pattern(
     pattern: str, min_length: int = 0, max_length: int | None = None, variant: int = 0
 ) -> str | None:

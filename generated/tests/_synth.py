@@ -20,6 +20,7 @@ Standard library only: sdksmith copies this file into every generated SDK's
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -79,15 +80,28 @@ class Synthesizer:
         self.max_depth = max_depth
         version = str(root.get("openapi", "3.1"))
         self.is_30 = version.startswith("3.0")
+        # Values are a pure function of (schema, full, direction): big specs ask for the same
+        # component schema from hundreds of operations. `_held` keeps keyed schemas alive, so an
+        # `id()` in a key is never reused by another object.
+        self._memo: dict[tuple[Any, bool, str], Any] = {}
+        self._held: list[Any] = []
 
     # ------------------------------------------------------------ entry points
 
     def value(self, schema: Any, *, full: bool = False, direction: Direction = "request") -> Any:
         """A value valid against `schema`; `full` also fills every optional property."""
-        out = self._gen(schema, full, direction, 0, (), 0)
-        return (
-            {} if out is _ANY else out
-        )  # anything goes: an object, JSON's usual payload (null reads as absent)
+        key = (self._memo_key(schema), full, direction)
+        if key not in self._memo:
+            out = self._gen(schema, full, direction, 0, (), 0)
+            # anything goes: an object, JSON's usual payload (null reads as absent)
+            self._memo[key] = {} if out is _ANY else out
+        return copy.deepcopy(self._memo[key])
+
+    def _memo_key(self, schema: Any) -> Any:
+        if isinstance(schema, Mapping) and len(schema) == 1 and isinstance(schema.get("$ref"), str):
+            return schema["$ref"]
+        self._held.append(schema)
+        return id(schema)
 
     def valid(self, schema: Any, value: Any) -> bool:
         """Whether `value` fits `schema` (True when no checker was given)."""

@@ -438,18 +438,24 @@ def build_resources(ops: list[ir.OperationDef], type_names: set[str]) -> tuple[i
             name += "Resource"
         classes[p] = class_namer.claim(name)
 
+    children: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+    for p in sorted(paths):
+        children[p[:-1]].append(p)
+    placed: dict[tuple[str, ...], list[ir.OperationDef]] = defaultdict(list)
+    for op in ops:
+        placed[op.resource].append(op)
+
     def make(path: tuple[str, ...]) -> ir.ResourceDef:
-        kids = sorted(p for p in paths if len(p) == len(path) + 1 and p[: len(path)] == path)
         return ir.ResourceDef(
             path=path,
             attr_name=resource_attr(path[-1]),
             class_name=classes[path],
             module=modules[path],
-            operations=tuple(op for op in ops if op.resource == path),
-            children=tuple(make(k) for k in kids),
+            operations=tuple(placed[path]),
+            children=tuple(make(k) for k in children[path]),
         )
 
-    return tuple(make(p) for p in sorted(p for p in paths if len(p) == 1))
+    return tuple(make(p) for p in children[()])
 
 
 def place_operations(

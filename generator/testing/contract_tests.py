@@ -170,12 +170,28 @@ def make_check(root: dict[str, Any], direction: str) -> Any:
     draft = DRAFT4 if is_30 else DRAFT202012
     uri = "urn:sdksmith:spec"
 
+    shared: Any = Registry().with_resource(uri, Resource.from_contents(doc, default_specification=draft))
+    validators: dict[int, Any] = {}
+    held: list[Any] = []  # keeps each keyed schema alive, so its id() is never reused
+
+    def validator_for(schema: Any) -> Any:
+        found = validators.get(id(schema))
+        if found is not None:
+            return found
+        ref = schema.get("$ref") if isinstance(schema, dict) and len(schema) == 1 else None
+        if isinstance(ref, str) and ref.startswith("#"):  # a component: the document's registry serves it
+            root_schema, registry = {"$ref": f"{uri}{ref}"}, shared
+        else:  # an inline schema may hold `#/…` refs: validate it from inside a copy of the document
+            holder = dict(doc)
+            holder["x-sdksmith-check"] = openapi30_null_types(schema) if is_30 else schema
+            root_schema = {"$ref": f"{uri}#/x-sdksmith-check"}
+            registry = Registry().with_resource(uri, Resource.from_contents(holder, default_specification=draft))
+        found = validators[id(schema)] = cls(root_schema, registry=registry, format_checker=formats)
+        held.append(schema)
+        return found
+
     def check(schema: Any, value: Any) -> bool:
-        holder = dict(doc)
-        holder["x-sdksmith-check"] = openapi30_null_types(schema) if is_30 else schema
-        registry: Any = Registry().with_resource(uri, Resource.from_contents(holder, default_specification=draft))
-        validator = cls({"$ref": f"{uri}#/x-sdksmith-check"}, registry=registry, format_checker=formats)
-        return next(iter(validator.iter_errors(value)), None) is None
+        return next(iter(validator_for(schema).iter_errors(value)), None) is None
 
     return check
 
