@@ -281,6 +281,8 @@ class OperationReader:
         media_pointer = f"{b_pointer}/content/{escape_pointer_token(media)}"
         schema = (media_obj or {}).get("schema", {})
         btype = self.reader.type_of(schema, b_uri, media_pointer + "/schema", op_hint + "Params", None)
+        if kind == "text" and not isinstance(btype, ir.Formatted):
+            btype = ir.Prim("str")  # a text body is sent as text, whatever its schema says it holds
         model = self._model_of(btype)
         example = (media_obj or {}).get("example", ir.NO_DEFAULT)
         if example is ir.NO_DEFAULT and isinstance((media_obj or {}).get("examples"), dict) and media_obj["examples"]:
