@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 from conftest import FIXTURES, generate, import_tree
+from test_contract import run_contract_tests
 
 from generator import ir
 from generator.ir.build import build_package
@@ -46,11 +47,16 @@ ENV_VARS = (
 
 
 @pytest.fixture(scope="module")
-def sdk(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+def sdk_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("auth") / "sdk"
     result = generate(SPEC, out, "-q")
     assert result.returncode == 0, result.stderr[-3000:]
-    return import_tree(out, "authdemo", "authdemo__auth")
+    return out
+
+
+@pytest.fixture(scope="module")
+def sdk(sdk_dir: Path) -> ModuleType:
+    return import_tree(sdk_dir, "authdemo", "authdemo__auth")
 
 
 @pytest.fixture(autouse=True)
@@ -487,3 +493,16 @@ def test_a_spec_without_auth_keeps_an_optional_bearer_api_key(tmp_path):
         ("bearer", (ir.CredentialDef("api_key", "NAMES_API_KEY"),))
     ]
     assert () in pkg.security and not pkg.auth_required
+
+
+# ---------------------------------------------------------------- the SDK's own contract tests
+
+
+def test_the_contract_tests_send_every_scheme_the_mock_checks(sdk_dir):
+    """The generated contract tests give every credential; the mock (openapi-core) refuses a call
+    without the credentials its operation requires, and the test transport answers the OAuth2
+    token requests."""
+    result = run_contract_tests(sdk_dir, "authdemo", mock="inprocess")
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert " failed" not in result.stdout and " passed" in result.stdout
+    assert "test_method_retrieve" in (sdk_dir / "tests" / "test_jobs.py").read_text()

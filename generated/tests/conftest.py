@@ -70,7 +70,7 @@ def client(request: pytest.FixtureRequest, contract_server: ContractServer) -> I
     strict: bool = request.param
     with httpx.Client(transport=contract_server.transport()) as http:
         yield _Client(
-            api_key="My api_key",  # the mock accepts any credential
+            api_key="test-api_key",  # the mock accepts any credential
             base_url=contract_server.base_url,
             max_retries=0,
             http_client=http,
@@ -85,7 +85,7 @@ async def async_client(
     strict: bool = request.param
     async with httpx.AsyncClient(transport=contract_server.async_transport()) as http:
         yield _AsyncClient(
-            api_key="My api_key",  # the mock accepts any credential
+            api_key="test-api_key",  # the mock accepts any credential
             base_url=contract_server.base_url,
             max_retries=0,
             http_client=http,
