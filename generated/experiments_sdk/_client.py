@@ -12,7 +12,9 @@ from ._base_client import (
     DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     AsyncAPIClient,
+    Credential,
     NotGiven,
+    Scheme,
     SdkInfo,
     SyncAPIClient,
     Timeout,
@@ -31,8 +33,16 @@ SDK_INFO = SdkInfo(
     base_url_env="EXPERIMENTS_BASE_URL",
     log_env="EXPERIMENTS_LOG",
     default_base_url="https://api.experiments.example/v1",
-    auth="bearer",
-    auth_header=None,
+    schemes=(
+        Scheme(
+            name="bearerAuth",
+            kind="bearer",
+            location="header",
+            param="Authorization",
+            credentials=(Credential("api_key", "EXPERIMENTS_API_KEY"),),
+        ),
+    ),
+    security=(("bearerAuth",),),
     auth_required=True,
 )
 
@@ -40,9 +50,11 @@ SDK_INFO = SdkInfo(
 class Experiments(SyncAPIClient):
     """Client for Experiments API.
 
-    `api_key` defaults to the EXPERIMENTS_API_KEY environment variable, `base_url` to
-    EXPERIMENTS_BASE_URL, then to https://api.experiments.example/v1.
+    `api_key` defaults to the EXPERIMENTS_API_KEY environment variable,
+    `base_url` to EXPERIMENTS_BASE_URL, then to https://api.experiments.example/v1.
     """
+
+    api_key: Optional[str]
 
     def __init__(
         self,
@@ -58,7 +70,9 @@ class Experiments(SyncAPIClient):
     ) -> None:
         super().__init__(
             info=SDK_INFO,
-            api_key=api_key,
+            credentials={
+                "api_key": api_key,
+            },
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -107,9 +121,11 @@ class Experiments(SyncAPIClient):
 class AsyncExperiments(AsyncAPIClient):
     """Async client for Experiments API.
 
-    `api_key` defaults to the EXPERIMENTS_API_KEY environment variable, `base_url` to
-    EXPERIMENTS_BASE_URL, then to https://api.experiments.example/v1.
+    `api_key` defaults to the EXPERIMENTS_API_KEY environment variable,
+    `base_url` to EXPERIMENTS_BASE_URL, then to https://api.experiments.example/v1.
     """
+
+    api_key: Optional[str]
 
     def __init__(
         self,
@@ -125,7 +141,9 @@ class AsyncExperiments(AsyncAPIClient):
     ) -> None:
         super().__init__(
             info=SDK_INFO,
-            api_key=api_key,
+            credentials={
+                "api_key": api_key,
+            },
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,

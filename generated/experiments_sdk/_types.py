@@ -88,6 +88,9 @@ class RequestOptions:
     extra_query: Query | None = None
     extra_body: Mapping[str, object] | None = None
     timeout: Timeout | NotGiven = NOT_GIVEN
+    # The operation's own security requirement (alternatives of scheme names; `()`: none), when
+    # it differs from the API's.
+    security: tuple[tuple[str, ...], ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -289,10 +289,36 @@ def header_value(data: Any) -> str:
 # ---------------------------------------------------------------- validating transports
 
 
+def oauth2_token_paths(doc: Mapping[str, Any]) -> frozenset[str]:
+    """The paths of the spec's OAuth2 client-credentials token URLs."""
+    components = doc.get("components") or {}
+    schemes = components.get("securitySchemes") or {}
+    urls = [
+        ((scheme.get("flows") or {}).get("clientCredentials") or {}).get("tokenUrl")
+        for scheme in schemes.values()
+        if isinstance(scheme, dict) and scheme.get("type") == "oauth2"
+    ]
+    return frozenset(httpx.URL(url).path for url in urls if isinstance(url, str))
+
+
 class _Checker:
-    def __init__(self, openapi: OpenAPI, label: str) -> None:
+    def __init__(
+        self, openapi: OpenAPI, label: str, token_paths: frozenset[str] = frozenset()
+    ) -> None:
         self.openapi = openapi
         self.label = label
+        self.token_paths = token_paths
+
+    def token_response(self, request: httpx.Request) -> httpx.Response | None:
+        """A token for the clients' OAuth2 client-credentials requests, which no mock server
+        answers (the token URL is not an operation of the spec)."""
+        if request.method != "POST" or request.url.path not in self.token_paths:
+            return None
+        if b"grant_type=client_credentials" not in request.content:
+            return None
+        return httpx.Response(
+            200, json={"access_token": "contract-token", "expires_in": 3600}, request=request
+        )
 
     def request_problems(self, request: httpx.Request) -> list[str]:
         try:
@@ -372,6 +398,9 @@ class ValidatingTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.read()
+        token = self.checker.token_response(request)
+        if token is not None:
+            return token
         problems = self.checker.request_problems(request)
         response = self.inner.handle_request(request)
         try:
@@ -392,6 +421,9 @@ class AsyncValidatingTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         await request.aread()
+        token = self.checker.token_response(request)
+        if token is not None:
+            return token
         problems = self.checker.request_problems(request)
         response = await self.inner.handle_async_request(request)
         try:
@@ -606,7 +638,9 @@ class ContractServer:
             inner = self.mock.transport()
         else:
             inner = httpx.HTTPTransport(verify=self._ssl_context())
-        return ValidatingTransport(inner, _Checker(self.openapi, self.describe()))
+        return ValidatingTransport(
+            inner, _Checker(self.openapi, self.describe(), oauth2_token_paths(self.doc))
+        )
 
     def async_transport(self) -> httpx.AsyncBaseTransport:
         inner: httpx.AsyncBaseTransport
@@ -614,7 +648,9 @@ class ContractServer:
             inner = self.mock.transport()
         else:
             inner = httpx.AsyncHTTPTransport(verify=self._ssl_context())
-        return AsyncValidatingTransport(inner, _Checker(self.openapi, self.describe()))
+        return AsyncValidatingTransport(
+            inner, _Checker(self.openapi, self.describe(), oauth2_token_paths(self.doc))
+        )
 
 
 def choose_mock(env_prefix: str, tests_dir: Path) -> tuple[str, str | None]:

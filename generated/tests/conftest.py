@@ -32,7 +32,6 @@ from experiments_sdk._client import Experiments as _Client
 from ._mock import ContractServer, choose_mock, open_contract_server
 
 ENV_PREFIX = "EXPERIMENTS_SDK"
-API_KEY = "My API Key"
 _MATRIX = ("sync-loose", "sync-strict", "async-loose", "async-strict")
 
 
@@ -71,7 +70,7 @@ def client(request: pytest.FixtureRequest, contract_server: ContractServer) -> I
     strict: bool = request.param
     with httpx.Client(transport=contract_server.transport()) as http:
         yield _Client(
-            api_key=API_KEY,
+            api_key="test-api_key",  # the mock accepts any credential
             base_url=contract_server.base_url,
             max_retries=0,
             http_client=http,
@@ -86,7 +85,7 @@ async def async_client(
     strict: bool = request.param
     async with httpx.AsyncClient(transport=contract_server.async_transport()) as http:
         yield _AsyncClient(
-            api_key=API_KEY,
+            api_key="test-api_key",  # the mock accepts any credential
             base_url=contract_server.base_url,
             max_retries=0,
             http_client=http,

@@ -4,7 +4,8 @@ Takes: a loaded spec (`generator.spec`) and the config. Gives: an `ir.Package`
 of frozen dataclasses (`model.py`): definitions (models, enums, aliases),
 operations grouped into resources, names, auth, and reports of constructs
 typed as raw JSON. Readers: `schemas.py` (schemas -> definitions),
-`operations.py` (paths -> operations and resources), `naming.py` (every name
+`operations.py` (paths -> operations and resources), `security.py` (security
+schemes and requirements -> credential arguments), `naming.py` (every name
 that reaches generated code), `build.py` (the reader chain).
 
 May import: `generator.spec`, `generator.errors`. Everything else imports it as
@@ -34,6 +35,9 @@ from .model import (
 )
 from .model import (
     Constraints as Constraints,
+)
+from .model import (
+    CredentialDef as CredentialDef,
 )
 from .model import (
     Definition as Definition,
@@ -90,6 +94,9 @@ from .model import (
     Report as Report,
 )
 from .model import (
+    Requirement as Requirement,
+)
+from .model import (
     ResourceDef as ResourceDef,
 )
 from .model import (
@@ -99,7 +106,13 @@ from .model import (
     ResponseKind as ResponseKind,
 )
 from .model import (
+    SchemeKind as SchemeKind,
+)
+from .model import (
     SdkNames as SdkNames,
+)
+from .model import (
+    SecuritySchemeDef as SecuritySchemeDef,
 )
 from .model import (
     TypeRef as TypeRef,

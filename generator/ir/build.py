@@ -17,6 +17,7 @@ from .naming import RESERVED_CLIENT_NAMES, class_name, package_name, package_ver
 from .operations import OperationReader, check_config_references
 from .placement import build_resources
 from .schemas import SchemaReader
+from .security import SecurityReader
 
 
 def _host_stem(url: str) -> str | None:
@@ -84,16 +85,21 @@ def build_package(spec_path: Path, config: Config, ref_roots: Iterable[Path] = (
             reader.read_components()
         except RecursionError:
             raise SpecError.one(shown, "/components/schemas", "schemas nest too deeply to read") from None
-        op_reader = OperationReader(spec, reader, config)
-        ops, auth, auth_header, auth_required = op_reader.read()
+        names = derive_names(spec, config)
+        security = SecurityReader(spec, names)
+        top = security.requirement(spec.root.get("security"), "/security")
+        op_reader = OperationReader(spec, reader, config, security)
+        ops = op_reader.read()
         check_config_references(config, ops)
+        resources = build_resources(ops, set(reader.definitions))
+        schemes, package_security, auth_required = security.finish(top, ops, {r.attr_name for r in resources})
         package = ir.Package(
-            names=derive_names(spec, config),
+            names=names,
             definitions=dict(reader.definitions),
             owner=dict(reader.owner),
-            resources=build_resources(ops, set(reader.definitions)),
-            auth=auth,  # type: ignore[arg-type]
-            auth_header=auth_header,
+            resources=resources,
+            security_schemes=schemes,
+            security=package_security,
             auth_required=auth_required,
             reports=tuple(reader.reports),
         )
@@ -115,7 +121,7 @@ def build_package(spec_path: Path, config: Config, ref_roots: Iterable[Path] = (
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise SpecError(errors)
-    warnings = _unique([*problems, *reader.warnings, *op_reader.warnings])
+    warnings = _unique([*problems, *reader.warnings, *op_reader.warnings, *security.warnings])
     return replace(package, warnings=tuple(warnings))
 
 

@@ -274,9 +274,11 @@ class OperationDef:
     error_responses: tuple[ResponseDef, ...]
     pagination: PaginationDef | None
     deprecated: bool
-    requires_auth: bool
     pointer: str
     skip_reason: str | None = None
+    # The operation's own `security` (alternatives of scheme names; `()` is "no auth"), or None
+    # when it follows the package's.
+    security: Requirement | None = None
 
 
 @dataclass(frozen=True)
@@ -287,6 +289,42 @@ class ResourceDef:
     module: str
     operations: tuple[OperationDef, ...]
     children: tuple[ResourceDef, ...]
+
+
+# ---------------------------------------------------------------- security
+
+
+SchemeKind = Literal["bearer", "basic", "api_key", "oauth2"]
+
+# Alternatives, each the names of schemes sent together (`security: [{a: [], b: []}, {c: []}]` is
+# `(("a", "b"), ("c",))`); an empty alternative allows a call with no credentials.
+Requirement = tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class CredentialDef:
+    """One credential argument of the client and the environment variable it falls back to."""
+
+    arg: str
+    env: str
+
+
+@dataclass(frozen=True)
+class SecuritySchemeDef:
+    """A security scheme the SDK sends (`components.securitySchemes`), with its argument names.
+
+    `bearer` sends `Authorization: Bearer <token>`; `basic` base64(`username:password`);
+    `api_key` the key as the header, query parameter or cookie `param`; `oauth2` a bearer token
+    fetched from `token_url` with the client-credentials grant.
+    """
+
+    name: str
+    kind: SchemeKind
+    location: Literal["header", "query", "cookie"]
+    param: str
+    credentials: tuple[CredentialDef, ...]
+    token_url: str | None = None
+    scopes: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------- package
@@ -326,9 +364,16 @@ class Package:
     # Definition name -> module name, for every generated definition.
     module_of: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     resources: tuple[ResourceDef, ...] = ()
-    auth: Literal["bearer", "header", "basic", "none"] = "none"
-    auth_header: str | None = None
+    security_schemes: tuple[SecuritySchemeDef, ...] = ()
+    # The operations' default requirement (the spec's top-level `security`).
+    security: Requirement = ()
+    # Every operation needs credentials: the client checks them when it is created.
     auth_required: bool = False
     reports: tuple[Report, ...] = ()
     # Problems in the spec that generation worked around (`file#/pointer: warning: ...`).
     warnings: tuple[Problem, ...] = ()
+
+    @property
+    def credentials(self) -> tuple[CredentialDef, ...]:
+        """The client's credential arguments, in the order of its schemes."""
+        return tuple(c for s in self.security_schemes for c in s.credentials)

@@ -1,4 +1,4 @@
-"""Paths → IR operations: parameters, bodies, responses, pagination, auth.
+"""Paths → IR operations: parameters, bodies, responses, pagination, security requirements.
 
 Each operation is read on its own; where it lives on the client and what its
 method and keyword arguments are called is `generator.ir.placement`'s job.
@@ -18,6 +18,7 @@ from ..spec.loader import Spec, display_path
 from .naming import attr_name, class_name, pascal, snake, spec_text
 from .placement import Endpoint, kwarg_names, place_operations
 from .schemas import SchemaReader
+from .security import SecurityReader
 
 _METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
 # Where the items of a list response sit (`{"data": [...]}`), in order of preference.
@@ -78,10 +79,11 @@ def _pick_media(content: dict) -> tuple[str, Any] | None:
 
 
 class OperationReader:
-    def __init__(self, spec: Spec, reader: SchemaReader, config: Config) -> None:
+    def __init__(self, spec: Spec, reader: SchemaReader, config: Config, security: SecurityReader) -> None:
         self.spec = spec
         self.reader = reader
         self.config = config
+        self.security = security
         self.file = display_path(spec.uri)
         # Problems in the spec read around (undeclared path variables, repeated operationIds …).
         self.warnings: list[Problem] = []
@@ -123,9 +125,8 @@ class OperationReader:
 
     # ------------------------------------------------------------ reading
 
-    def read(self) -> tuple[list[ir.OperationDef], str, str | None, bool]:
+    def read(self) -> list[ir.OperationDef]:
         paths = self.spec.root.get("paths") or {}
-        auth, auth_header, auth_required = self._security()
         raw_ops: list[_RawOp] = []
         for path in sorted(paths):
             item, item_uri, item_pointer = self._deref(paths[path], f"/paths/{escape_pointer_token(path)}")
@@ -143,36 +144,13 @@ class OperationReader:
         self._link_api = declared * 2 > len(page_ops)
         ops, endpoints = [], []
         for r in raw_ops:
-            op, returns_list = self._operation(r, auth_required)
+            op, returns_list = self._operation(r)
             ops.append(op)
             tags = tuple(str(t) for t in _list(r.node.get("tags")))
             model = self._model_of(op.response.type)
             arrays = [f for f in model.fields if self._list_item(f.type) is not None] if model else []
             endpoints.append(Endpoint(r.path, r.method, op.operation_id, tags, returns_list, len(arrays) == 1))
-        return place_operations(ops, endpoints, self.config.resources), auth, auth_header, auth_required
-
-    def _security(self) -> tuple[str, str | None, bool]:
-        schemes = (self.spec.root.get("components") or {}).get("securitySchemes") or {}
-        security = self.spec.root.get("security") or []
-        auth, header = "none", None
-        names = [n for req in security if isinstance(req, dict) for n in req] or sorted(schemes)
-        for name in names:
-            scheme, _, _ = self._deref(schemes.get(name), f"/components/securitySchemes/{name}")
-            if not isinstance(scheme, dict):
-                continue
-            if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
-                auth = "bearer"
-            elif scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "basic":
-                auth = "basic"
-            elif scheme.get("type") == "apiKey" and scheme.get("in") == "header":
-                auth, header = "header", str(scheme.get("name"))
-            elif scheme.get("type") in ("oauth2", "openIdConnect"):
-                auth = "bearer"
-            else:
-                continue
-            break
-        required = bool(security) and not any(req == {} for req in security) and auth != "none"
-        return auth, header, required
+        return place_operations(ops, endpoints, self.config.resources)
 
     def _unique_operation_ids(self, raw_ops: list[_RawOp]) -> None:
         """Give each operation its id; a repeated operationId gets a derived one (with a warning)."""
@@ -428,7 +406,7 @@ class OperationReader:
                     return True
         return False
 
-    def _operation(self, raw: _RawOp, auth_required: bool) -> tuple[ir.OperationDef, bool]:
+    def _operation(self, raw: _RawOp) -> tuple[ir.OperationDef, bool]:
         """The operation, unplaced (`placement` names it), and whether it returns a list."""
         pointer = f"/paths/{escape_pointer_token(raw.path)}/{raw.method}"
         op_id = raw.op_id or str(raw.node.get("operationId") or f"{raw.method}_{raw.path}")
@@ -438,8 +416,7 @@ class OperationReader:
         response, errors = self._responses(raw, pointer, hint)
         pagination = self._pagination(op_id, params, response, raw)
         returns_list = pagination is not None or self._is_list_response(response.type, raw.path)
-        security = raw.node.get("security")
-        requires_auth = auth_required if security is None else bool(security) and not any(s == {} for s in security)
+        security = self.security.requirement(raw.node.get("security"), f"{pointer}/security", raw.uri)
         params, body = kwarg_names(params, body)
         op = ir.OperationDef(
             operation_id=op_id,
@@ -455,9 +432,9 @@ class OperationReader:
             error_responses=errors,
             pagination=pagination,
             deprecated=bool(raw.node.get("deprecated")),
-            requires_auth=requires_auth,
             pointer=pointer,
             skip_reason=self.config.skip.get(op_id),
+            security=security,
         )
         return op, returns_list
 

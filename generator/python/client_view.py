@@ -238,6 +238,8 @@ class ClientView:
                 "query_styles="
                 + py_literal({k: list(v) for k, v in styles.items()}).replace("[", "(").replace("]", ")")
             )
+        if op.security is not None:
+            args.append(f"security={py_literal(op.security)}")
         body = op.body
         if body is not None:
             target = {"json": "json", "form": "form", "multipart": "files", "binary": "content", "text": "content"}[

@@ -38,6 +38,8 @@ def py_literal(value: Any) -> str:
         return "[" + ", ".join(py_literal(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{py_literal(str(k))}: {py_literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(py_literal(v) for v in value) + ("," if len(value) == 1 else "") + ")"
     return repr(str(value))
 
 

@@ -448,7 +448,6 @@ def render_tests(
         "names": names,
         "package": pkg,
         "env_prefix": snake(names.package_name).upper(),  # <PKG>_TEST_SPEC, <PKG>_TEST_MOCK …
-        "requires_auth": pkg.auth != "none",
     }
     files: dict[str, str] = {f"{TESTS}/spec.json": spec_json(doc)}
     for target, origin in _COPIED.items():

@@ -27,6 +27,7 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
+from ._auth import AuthParts, Credential, Credentials, Requirement, Scheme, redact
 from ._exceptions import APIConnectionError, APITimeoutError, status_error
 from ._models import _to_json
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
@@ -40,6 +41,8 @@ __all__ = [
     "NotGiven",
     "RequestOptions",
     "SdkInfo",
+    "Scheme",
+    "Credential",
     "SyncAPIClient",
     "AsyncAPIClient",
     "SyncAPIResource",
@@ -75,9 +78,11 @@ class SdkInfo:
     base_url_env: str
     log_env: str
     default_base_url: str
-    auth: str  # bearer | header | basic | none
-    auth_header: str | None
-    auth_required: bool
+    schemes: tuple[Scheme, ...] = ()
+    # What an operation needs unless it says otherwise (see `_auth`).
+    security: Requirement = ()
+    # Every operation needs credentials: a client without them fails when it is created.
+    auth_required: bool = False
 
 
 def path_template(template: str, params: Mapping[str, object]) -> str:
@@ -192,7 +197,7 @@ class _BaseClient:
         self,
         *,
         info: SdkInfo,
-        api_key: str | None,
+        credentials: Mapping[str, str | None],
         base_url: str | httpx.URL | None,
         timeout: Timeout | NotGiven,
         max_retries: int,
@@ -201,15 +206,12 @@ class _BaseClient:
         strict_response_validation: bool,
     ) -> None:
         self._info = info
-        if api_key is None:
-            api_key = os.environ.get(info.api_key_env) or None
-        if api_key is None and info.auth_required:
-            from ._exceptions import MissingCredentialsError
-
-            raise MissingCredentialsError(
-                f"No API key: pass api_key= to the client or set the {info.api_key_env} environment variable"
-            )
-        self.api_key = api_key
+        self._credentials = Credentials(info.schemes, credentials)
+        if info.auth_required:
+            self._credentials.choose(info.security, "Every call of this API")
+        for c in (c for s in info.schemes for c in s.credentials):
+            setattr(self, c.arg, self._credentials.value(c.arg))
+        self._secret_params = frozenset(s.param for s in info.schemes if s.location == "query")
         if base_url is None:
             base_url = os.environ.get(info.base_url_env) or info.default_base_url
         self.base_url = httpx.URL(str(base_url).rstrip("/") + "/")
@@ -220,6 +222,7 @@ class _BaseClient:
         self.strict_response_validation = strict_response_validation
         self._logger = _setup_logger(info)
         self._platform = _platform_headers(info)
+        self._base_headers = {k.lower(): v for k, v in {**self._platform, "Accept": "application/json"}.items()}
         self._base_url_text = str(self.base_url)
         self._origin = f"{self.base_url.scheme}://{self.base_url.netloc.decode()}/"
         self._owns_http = True
@@ -230,7 +233,7 @@ class _BaseClient:
     def _options(self) -> dict[str, Any]:
         """The constructor arguments that `copy()` / `with_options()` start from."""
         return {
-            "api_key": self.api_key,
+            **{c.arg: self._credentials.value(c.arg) for s in self._info.schemes for c in s.credentials},
             "base_url": self.base_url,
             "timeout": self.timeout,
             "max_retries": self.max_retries,
@@ -239,47 +242,43 @@ class _BaseClient:
             "strict_response_validation": self.strict_response_validation,
         }
 
-    def _auth_headers(self) -> dict[str, str]:
-        key, info = self.api_key, self._info
-        if not key:
-            return {}
-        if info.auth == "bearer":
-            return {"Authorization": f"Bearer {key}"}
-        if info.auth == "basic":
-            return {"Authorization": f"Basic {key}"}
-        if info.auth == "header" and info.auth_header:
-            return {info.auth_header: key}
-        return {}
-
-    def _static_headers(self, with_auth: bool) -> dict[str, str]:
-        """Headers every request carries, computed once per client (keys lowercased, so a
-        user's `user-agent` replaces ours instead of being sent beside it)."""
-        cache = self.__dict__.setdefault("_header_cache", {})
-        if with_auth not in cache:
-            merged = {**self._platform, "Accept": "application/json", **(self._auth_headers() if with_auth else {})}
-            merged.update(self.default_headers)
-            cache[with_auth] = {k.lower(): v for k, v in merged.items()}
-        return cache[with_auth]
+    def _auth_schemes(self, options: RequestOptions) -> tuple[Scheme, ...]:
+        """The schemes a call sends: none to another host (a Link `next` URL may point elsewhere)."""
+        url = options.url
+        if url.startswith(("http://", "https://")) and not url.startswith(self._origin):
+            return ()
+        requirement = self._info.security if options.security is None else options.security
+        return self._credentials.choose(requirement, "This call")  # not its URL: a path may hold an account id
 
     def _build_request(
-        self, http: httpx.Client | httpx.AsyncClient, options: RequestOptions, retries_taken: int, idem_key: str | None
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        options: RequestOptions,
+        retries_taken: int,
+        idem_key: str | None,
+        auth: AuthParts,
     ) -> httpx.Request:
         url = options.url
         absolute = url.startswith(("http://", "https://"))
-        # Credentials go only to the API's own host (a Link `next` URL may point elsewhere).
-        same_origin = not absolute or url.startswith(self._origin)
-        headers = dict(self._static_headers(with_auth=same_origin))
+        headers = {**self._base_headers, **{k.lower(): v for k, v in auth.headers.items()}}
+        headers.update((k.lower(), v) for k, v in self.default_headers.items())
         for source in (options.headers, options.extra_headers):
             for k, v in (source or {}).items():
                 if not isinstance(v, NotGiven) and v is not None:
                     headers[k.lower()] = _param_text(to_jsonable(v))
-        cookies = [f"{k}={_param_text(to_jsonable(v))}" for k, v in (options.cookies or {}).items() if given(v)]
+        cookies = [f"{k}={v}" for k, v in auth.cookies.items()]
+        cookies += [f"{k}={_param_text(to_jsonable(v))}" for k, v in (options.cookies or {}).items() if given(v)]
         if cookies:
             headers["cookie"] = "; ".join(cookies)
         headers[RETRY_COUNT_HEADER] = str(retries_taken)
         if idem_key is not None:
             headers.setdefault(IDEMPOTENCY_HEADER.lower(), idem_key)
-        query: dict[str, object] = {**self.default_query, **(options.query or {}), **(options.extra_query or {})}
+        query: dict[str, object] = {
+            **auth.query,
+            **self.default_query,
+            **(options.query or {}),
+            **(options.extra_query or {}),
+        }
         if not absolute:
             url = self._base_url_text + url.lstrip("/")
         kwargs: dict[str, Any] = {}
@@ -331,8 +330,9 @@ class _BaseClient:
         return None if options.method.lower() == "get" else f"sdk-retry-{uuid.uuid4()}"
 
     def _log_response(self, request: httpx.Request, response: httpx.Response) -> None:
+        url = redact(request.url, self._secret_params)
         self._logger.debug(
-            'HTTP Request: %s %s "%s %s"', request.method, request.url, response.status_code, response.reason_phrase
+            'HTTP Request: %s %s "%s %s"', request.method, url, response.status_code, response.reason_phrase
         )
 
     def _error_body(self, response: httpx.Response) -> object:
@@ -362,9 +362,13 @@ class SyncAPIClient(_BaseClient):
     # -- requests
     def _send(self, options: RequestOptions, stream: bool) -> tuple[httpx.Response, int]:
         idem_key = self._idempotency_key(options)
+        schemes = self._auth_schemes(options)
+        tokens = self._credentials.tokens(schemes, self._http, self.base_url)
+        auth = self._credentials.parts(schemes, tokens)
+        refreshed = False  # a 401 to an OAuth2 token fetches a new one, once
         retries_taken = 0
         while True:
-            request = self._build_request(self._http, options, retries_taken, idem_key)
+            request = self._build_request(self._http, options, retries_taken, idem_key, auth)
             try:
                 response = self._http.send(request, stream=stream)
             except httpx.TimeoutException:
@@ -380,6 +384,13 @@ class SyncAPIClient(_BaseClient):
                     continue
                 raise APIConnectionError(request=request, message=f"Connection error: {type(exc).__name__}") from None
             self._log_response(request, response)
+            if response.status_code == 401 and auth.tokens and not refreshed:
+                response.close()
+                for source, token in auth.tokens:
+                    source.invalidate(token)
+                tokens = self._credentials.tokens(schemes, self._http, self.base_url)
+                auth, refreshed = self._credentials.parts(schemes, tokens), True
+                continue
             if response.status_code >= 400:
                 if should_retry(response) and retries_taken < self.max_retries:
                     response.close()
@@ -392,7 +403,9 @@ class SyncAPIClient(_BaseClient):
 
     def _sleep_before_retry(self, request: httpx.Request, retries_taken: int, headers: httpx.Headers | None) -> None:
         delay = backoff_seconds(retries_taken, headers)
-        self._logger.info("Retrying %s %s in %.2f seconds", request.method, request.url, delay)
+        self._logger.info(
+            "Retrying %s %s in %.2f seconds", request.method, redact(request.url, self._secret_params), delay
+        )
         time.sleep(delay)
 
     def request(self, cast_to: Any, options: RequestOptions, kind: str = "json") -> Any:
@@ -452,9 +465,13 @@ class AsyncAPIClient(_BaseClient):
 
     async def _send(self, options: RequestOptions, stream: bool) -> tuple[httpx.Response, int]:
         idem_key = self._idempotency_key(options)
+        schemes = self._auth_schemes(options)
+        tokens = await self._credentials.atokens(schemes, self._http, self.base_url)
+        auth = self._credentials.parts(schemes, tokens)
+        refreshed = False  # a 401 to an OAuth2 token fetches a new one, once
         retries_taken = 0
         while True:
-            request = self._build_request(self._http, options, retries_taken, idem_key)
+            request = self._build_request(self._http, options, retries_taken, idem_key, auth)
             try:
                 response = await self._http.send(request, stream=stream)
             except httpx.TimeoutException:
@@ -470,6 +487,13 @@ class AsyncAPIClient(_BaseClient):
                     continue
                 raise APIConnectionError(request=request, message=f"Connection error: {type(exc).__name__}") from None
             self._log_response(request, response)
+            if response.status_code == 401 and auth.tokens and not refreshed:
+                await response.aclose()
+                for source, token in auth.tokens:
+                    source.invalidate(token)
+                tokens = await self._credentials.atokens(schemes, self._http, self.base_url)
+                auth, refreshed = self._credentials.parts(schemes, tokens), True
+                continue
             if response.status_code >= 400:
                 if should_retry(response) and retries_taken < self.max_retries:
                     await response.aclose()
@@ -484,7 +508,9 @@ class AsyncAPIClient(_BaseClient):
         self, request: httpx.Request, retries_taken: int, headers: httpx.Headers | None
     ) -> None:
         delay = backoff_seconds(retries_taken, headers)
-        self._logger.info("Retrying %s %s in %.2f seconds", request.method, request.url, delay)
+        self._logger.info(
+            "Retrying %s %s in %.2f seconds", request.method, redact(request.url, self._secret_params), delay
+        )
         await _async_sleep(delay)
 
     async def request(self, cast_to: Any, options: RequestOptions, kind: str = "json") -> Any:

@@ -1,4 +1,4 @@
-"""Errors raised by the client. The API key never appears in any of them.
+"""Errors raised by the client. No credential ever appears in any of them.
 
 APIError
 ├── APIConnectionError          (the request did not get a response)
@@ -111,7 +111,8 @@ class InternalServerError(APIStatusError):
 
 
 class MissingCredentialsError(APIError):
-    """Raised at client construction when the API requires a key and none was given."""
+    """A call needs a credential the client was not given (raised when the client is created if
+    every call needs one). The message names the arguments and environment variables to set."""
 
     def __init__(self, message: str) -> None:
         Exception.__init__(self, message)

@@ -109,9 +109,7 @@ def _for_openapi_core(operation: Any) -> Any:
     if isinstance(responses, dict):
         out["responses"] = {
             code: (
-                {k: v for k, v in r.items() if k != "content"}
-                if isinstance(r, dict) and r.get("content") == {}
-                else r
+                {k: v for k, v in r.items() if k != "content"} if isinstance(r, dict) and r.get("content") == {} else r
             )
             for code, r in responses.items()
         }
@@ -132,11 +130,7 @@ def make_check(doc: dict[str, Any], direction: str = "response") -> Callable[[An
 
     is_30 = is_openapi_30(doc)
     root = openapi30_null_types(doc) if is_30 else doc
-    cls: Any = (
-        (OAS30WriteValidator if direction == "request" else OAS30ReadValidator)
-        if is_30
-        else OAS31Validator
-    )
+    cls: Any = (OAS30WriteValidator if direction == "request" else OAS30ReadValidator) if is_30 else OAS31Validator
     formats = oas30_format_checker if is_30 else oas31_format_checker
     draft = DRAFT4 if is_30 else DRAFT202012
     uri = "urn:contract-tests:spec"
@@ -146,9 +140,7 @@ def make_check(doc: dict[str, Any], direction: str = "response") -> Callable[[An
         holder["x-contract-check"] = openapi30_null_types(schema) if is_30 else schema
         resource: Any = Resource.from_contents(holder, default_specification=draft)
         registry: Any = Registry().with_resource(uri, resource)
-        validator = cls(
-            {"$ref": f"{uri}#/x-contract-check"}, registry=registry, format_checker=formats
-        )
+        validator = cls({"$ref": f"{uri}#/x-contract-check"}, registry=registry, format_checker=formats)
         return next(iter(validator.iter_errors(value)), None) is None
 
     return check
@@ -159,9 +151,7 @@ def request_errors(openapi: OpenAPI, request: OpenAPIRequest) -> list[Exception]
     return list(openapi.request_validator.iter_errors(request))
 
 
-def response_errors(
-    openapi: OpenAPI, request: OpenAPIRequest, response: OpenAPIResponse
-) -> list[Exception]:
+def response_errors(openapi: OpenAPI, request: OpenAPIRequest, response: OpenAPIResponse) -> list[Exception]:
     return list(openapi.response_validator.iter_errors(request, response))
 
 
@@ -236,16 +226,12 @@ def describe_error(exc: BaseException) -> list[str]:
 def violations(exc: BaseException) -> list[dict[str, Any]]:
     """An openapi-core request error as Prism's violations (`sl-violations`)."""
     out: list[dict[str, Any]] = []
-    errors = [e for e in (getattr(exc, "errors", None) or []) if isinstance(e, BaseException)] or [
-        exc
-    ]
+    errors = [e for e in (getattr(exc, "errors", None) or []) if isinstance(e, BaseException)] or [exc]
     for error in errors:
         location: list[str] = ["request"]
         if isinstance(error, ParameterValidationError):
             location += [
-                {"header": "header", "cookie": "cookie", "path": "path"}.get(
-                    error.location, "query"
-                ),
+                {"header": "header", "cookie": "cookie", "path": "path"}.get(error.location, "query"),
                 error.name,
             ]
         elif isinstance(error, InvalidRequestBody) or "body" in type(error).__name__.lower():
@@ -273,8 +259,7 @@ def violations(exc: BaseException) -> list[dict[str, Any]]:
                     "location": location,
                     "severity": "Error",
                     "code": type(error).__name__,
-                    "message": _text(error)
-                    + (f": {_text(error.__cause__)}" if error.__cause__ else ""),
+                    "message": _text(error) + (f": {_text(error.__cause__)}" if error.__cause__ else ""),
                 }
             )
     return out
@@ -289,10 +274,32 @@ def header_value(data: Any) -> str:
 # ---------------------------------------------------------------- validating transports
 
 
+def oauth2_token_paths(doc: Mapping[str, Any]) -> frozenset[str]:
+    """The paths of the spec's OAuth2 client-credentials token URLs."""
+    components = doc.get("components") or {}
+    schemes = components.get("securitySchemes") or {}
+    urls = [
+        ((scheme.get("flows") or {}).get("clientCredentials") or {}).get("tokenUrl")
+        for scheme in schemes.values()
+        if isinstance(scheme, dict) and scheme.get("type") == "oauth2"
+    ]
+    return frozenset(httpx.URL(url).path for url in urls if isinstance(url, str))
+
+
 class _Checker:
-    def __init__(self, openapi: OpenAPI, label: str) -> None:
+    def __init__(self, openapi: OpenAPI, label: str, token_paths: frozenset[str] = frozenset()) -> None:
         self.openapi = openapi
         self.label = label
+        self.token_paths = token_paths
+
+    def token_response(self, request: httpx.Request) -> httpx.Response | None:
+        """A token for the clients' OAuth2 client-credentials requests, which no mock server
+        answers (the token URL is not an operation of the spec)."""
+        if request.method != "POST" or request.url.path not in self.token_paths:
+            return None
+        if b"grant_type=client_credentials" not in request.content:
+            return None
+        return httpx.Response(200, json={"access_token": "contract-token", "expires_in": 3600}, request=request)
 
     def request_problems(self, request: httpx.Request) -> list[str]:
         try:
@@ -301,14 +308,10 @@ class _Checker:
             errors = [exc]
         return [line for error in errors for line in describe_error(error)]
 
-    def verify(
-        self, request: httpx.Request, response: httpx.Response, content: bytes, problems: list[str]
-    ) -> None:
+    def verify(self, request: httpx.Request, response: httpx.Response, content: bytes, problems: list[str]) -> None:
         what = f"{request.method} {request.url}"
         if response.status_code >= 400:
-            lines = [
-                f"{what}: the mock server ({self.label}) refused the request with {response.status_code}"
-            ]
+            lines = [f"{what}: the mock server ({self.label}) refused the request with {response.status_code}"]
             if "sl-violations" in response.headers:
                 lines.append(f"  sl-violations: {response.headers['sl-violations']}")
             lines.append(f"  body: {content[:2000].decode(errors='replace')}")
@@ -326,15 +329,11 @@ class _Checker:
                 )
             )
         try:
-            errors = response_errors(
-                self.openapi, OpenAPIRequest(request), OpenAPIResponse(response, content)
-            )
+            errors = response_errors(self.openapi, OpenAPIRequest(request), OpenAPIResponse(response, content))
         except Exception as exc:
             errors = [exc]
         if errors:
-            lines = [
-                f"{what}: the {response.status_code} response does not match the spec (openapi-core):"
-            ]
+            lines = [f"{what}: the {response.status_code} response does not match the spec (openapi-core):"]
             lines += ["  " + line for error in errors for line in describe_error(error)]
             lines.append(f"  body: {content[:2000].decode(errors='replace')}")
             raise ContractViolation("\n".join(lines))
@@ -358,9 +357,7 @@ def _replay(response: httpx.Response, content: bytes, request: httpx.Request) ->
     dropped = {"content-encoding", "content-length", "transfer-encoding"}
     headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in dropped]
     headers.append(("content-length", str(len(content))))
-    return httpx.Response(
-        response.status_code, headers=headers, stream=_Replay(content), request=request
-    )
+    return httpx.Response(response.status_code, headers=headers, stream=_Replay(content), request=request)
 
 
 class ValidatingTransport(httpx.BaseTransport):
@@ -372,6 +369,9 @@ class ValidatingTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.read()
+        token = self.checker.token_response(request)
+        if token is not None:
+            return token
         problems = self.checker.request_problems(request)
         response = self.inner.handle_request(request)
         try:
@@ -392,6 +392,9 @@ class AsyncValidatingTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         await request.aread()
+        token = self.checker.token_response(request)
+        if token is not None:
+            return token
         problems = self.checker.request_problems(request)
         response = await self.inner.handle_async_request(request)
         try:
@@ -410,9 +413,7 @@ class AsyncValidatingTransport(httpx.AsyncBaseTransport):
 
 def _template_regex(template: str) -> re.Pattern[str]:
     parts = re.split(r"(\{[^}/]+\})", template)
-    body = "".join(
-        "[^/]+" if p.startswith("{") and p.endswith("}") else re.escape(p) for p in parts
-    )
+    body = "".join("[^/]+" if p.startswith("{") and p.endswith("}") else re.escape(p) for p in parts)
     return re.compile(f"^{body}/?$")
 
 
@@ -425,9 +426,7 @@ class InProcessMock:
         self.synth = Synthesizer(doc, check=make_check(doc, "response"))
         paths = doc.get("paths") or {}
         literal = lambda t: len(re.sub(r"\{[^}]*\}", "", t))  # noqa: E731 - more literal text wins
-        self.routes = [
-            (t, _template_regex(t)) for t in sorted(paths, key=lambda t: (-literal(t), t))
-        ]
+        self.routes = [(t, _template_regex(t)) for t in sorted(paths, key=lambda t: (-literal(t), t))]
         self._answers: dict[tuple[str, str], tuple[int, list[tuple[str, str]], bytes]] = {}
 
     def transport(self) -> httpx.MockTransport:
@@ -454,16 +453,12 @@ class InProcessMock:
         path = request.url.path
         template = next((t for t, rx in self.routes if rx.match(path)), None)
         if template is None:
-            return self._problem(
-                404, f"The route {path} hasn't been found in the specification file", []
-            )
+            return self._problem(404, f"The route {path} hasn't been found in the specification file", [])
         item = self.synth.resolve(self.doc["paths"][template])
         method = request.method.lower()
         operation = item.get(method) if isinstance(item, dict) else None
         if not isinstance(operation, dict):
-            return self._problem(
-                405, f"The route {path} has no {request.method.upper()} operation", []
-            )
+            return self._problem(405, f"The route {path} has no {request.method.upper()} operation", [])
         try:
             errors = request_errors(self.openapi, OpenAPIRequest(request, body))
         except Exception as exc:  # input openapi-core cannot even read (bytes that are not UTF-8 …)
@@ -495,9 +490,7 @@ class InProcessMock:
         headers = [("content-type", "application/problem+json")]
         if found:
             headers.append(("sl-violations", header_value(found)))
-        return httpx.Response(
-            status, headers=headers, content=json.dumps(body, ensure_ascii=True).encode()
-        )
+        return httpx.Response(status, headers=headers, content=json.dumps(body, ensure_ascii=True).encode())
 
     # -- answering
 
@@ -513,28 +506,18 @@ class InProcessMock:
         codes = sorted(str(c) for c in responses)
         code = next((c for c in codes if c.startswith("2") and c.isdigit()), None)
         code = (
-            code
-            or next((c for c in codes if c.upper() == "2XX"), None)
-            or ("default" if "default" in codes else None)
+            code or next((c for c in codes if c.upper() == "2XX"), None) or ("default" if "default" in codes else None)
         )
         if code is None:
             return 204, [], b""
         status = int(code) if code.isdigit() else 200
-        response = self.synth.resolve(
-            responses.get(code) if code in responses else responses.get(int(code))
-        )
+        response = self.synth.resolve(responses.get(code) if code in responses else responses.get(int(code)))
         response = response if isinstance(response, dict) else {}
         headers: list[tuple[str, str]] = []
         for name, header in (response.get("headers") or {}).items():
             header = self.synth.resolve(header)
-            if (
-                isinstance(header, dict)
-                and header.get("required")
-                and name.lower() != "content-type"
-            ):
-                value = self.synth.value(
-                    header.get("schema") or {"type": "string"}, direction="response"
-                )
+            if isinstance(header, dict) and header.get("required") and name.lower() != "content-type":
+                value = self.synth.value(header.get("schema") or {"type": "string"}, direction="response")
                 headers.append((name, value if isinstance(value, str) else json.dumps(value)))
         content = response.get("content") or {}
         if not isinstance(content, dict) or not content or status in (204, 304):
@@ -543,9 +526,7 @@ class InProcessMock:
         media_object = content.get(media) or {}
         value = self._example(media_object)
         if value is _NONE:
-            value = self.synth.value(
-                media_object.get("schema") or {}, full=True, direction="response"
-            )
+            value = self.synth.value(media_object.get("schema") or {}, full=True, direction="response")
         headers.append(("content-type", media))
         if _is_json(media):
             return status, headers, json.dumps(value).encode()
@@ -606,7 +587,7 @@ class ContractServer:
             inner = self.mock.transport()
         else:
             inner = httpx.HTTPTransport(verify=self._ssl_context())
-        return ValidatingTransport(inner, _Checker(self.openapi, self.describe()))
+        return ValidatingTransport(inner, _Checker(self.openapi, self.describe(), oauth2_token_paths(self.doc)))
 
     def async_transport(self) -> httpx.AsyncBaseTransport:
         inner: httpx.AsyncBaseTransport
@@ -614,7 +595,7 @@ class ContractServer:
             inner = self.mock.transport()
         else:
             inner = httpx.AsyncHTTPTransport(verify=self._ssl_context())
-        return AsyncValidatingTransport(inner, _Checker(self.openapi, self.describe()))
+        return AsyncValidatingTransport(inner, _Checker(self.openapi, self.describe(), oauth2_token_paths(self.doc)))
 
 
 def choose_mock(env_prefix: str, tests_dir: Path) -> tuple[str, str | None]:
@@ -628,11 +609,7 @@ def choose_mock(env_prefix: str, tests_dir: Path) -> tuple[str, str | None]:
     if prism is not None and node_available():
         return "prism", prism
     if wanted == "prism":
-        missing = (
-            "Node.js (node on PATH)"
-            if prism is not None
-            else "the prism binary (npm ci, or set PRISM_BIN)"
-        )
+        missing = "Node.js (node on PATH)" if prism is not None else "the prism binary (npm ci, or set PRISM_BIN)"
         raise RuntimeError(f"{env_prefix}_TEST_MOCK=prism, but {missing} is not available")
     return "inprocess", None
 
@@ -650,9 +627,7 @@ def open_contract_server(env_prefix: str, tests_dir: Path) -> Iterator[ContractS
     kind, prism = choose_mock(env_prefix, tests_dir)
     if kind == "inprocess" or prism is None:
         openapi = validator_for(doc, INPROCESS_BASE_URL)
-        yield ContractServer(
-            doc, INPROCESS_BASE_URL, "inprocess", openapi, InProcessMock(doc, openapi)
-        )
+        yield ContractServer(doc, INPROCESS_BASE_URL, "inprocess", openapi, InProcessMock(doc, openapi))
         return
     server = PrismServer(spec_path, prism=prism)
     try:
