@@ -24,8 +24,9 @@ generate: $(BIN)/.installed
 check: $(BIN)/.installed
 	$(BIN)/sdksmith check spec/experiments.yaml -o generated
 
+# One worker per core; a test module stays on one worker (its SDK fixtures are generated once).
 test: $(BIN)/.installed node_modules/.installed
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench
