@@ -342,7 +342,7 @@ class Synthesizer:
                 continue
             value = self._gen(sub, full, direction, depth + 1, refs, variant)
             out[name] = "string" if value is _ANY else value
-        wanted = int(schema.get("minProperties") or 0)
+        wanted = _count(schema, "minProperties")
         if full and not props and isinstance(extra, Mapping) and extra:
             wanted = max(wanted, 1)
         i = 0
@@ -365,7 +365,7 @@ class Synthesizer:
         refs: tuple[str, ...],
         variant: int,
     ) -> Any:
-        low = int(schema.get("minItems") or 0)
+        low = _count(schema, "minItems")
         high = schema.get("maxItems")
         raw_prefix = schema.get("prefixItems")
         prefix: list[Any] = raw_prefix if isinstance(raw_prefix, list) else []
@@ -390,9 +390,8 @@ class Synthesizer:
     # -- scalars
 
     def _string(self, schema: Mapping[str, Any], variant: int) -> str:
-        low = int(schema.get("minLength") or 0)
-        high = schema.get("maxLength")
-        high = int(high) if isinstance(high, (int, float)) else None
+        low = _count(schema, "minLength")
+        high = _count(schema, "maxLength", None)
         pattern = schema.get("pattern")
         fmt = schema.get("format")
         if isinstance(pattern, str):
@@ -555,3 +554,11 @@ def openapi30_null_types(node: Any) -> Any:
         out["enum"] = [None]
         changed = True
     return out if changed else node
+
+
+def _count(schema: Mapping[str, Any], key: str, default: Any = 0) -> Any:
+    """A `minLength`-like bound, or `default` unless it is a count (a spec may hold any JSON there)."""
+    value = schema.get(key)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return max(value, 0) if isinstance(value, int) and not isinstance(value, bool) else default

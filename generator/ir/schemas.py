@@ -570,7 +570,7 @@ class SchemaReader:
     def _typed(self, node: dict, t: Any, uri: str, pointer: str, hint: str, owner: str | None) -> ir.TypeRef:
         if t == "string":
             fmt = node.get("format")
-            if fmt in _FORMATS:
+            if isinstance(fmt, str) and fmt in _FORMATS:
                 return ir.Formatted(_FORMATS[fmt])  # length bounds do not apply to dates
             return self._constrained(ir.Prim("str"), node, length=True)
         if t == "integer":

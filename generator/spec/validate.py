@@ -191,14 +191,36 @@ _ANNOTATIONS = frozenset(
 )
 
 
+# Constraints on values: one of the wrong type is left out (the readers and the test values check
+# each one's type), so the SDK only validates less than the spec meant.
+_CONSTRAINTS = frozenset(
+    {
+        "pattern",
+        "format",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minProperties",
+        "maxProperties",
+    }
+)
+
+
 def is_fatal(error: ValidationError) -> bool:
     """Whether a meta-schema violation is one the readers cannot work around: a value of the
     wrong JSON type (`properties: [a, b]`, `type: 5`, a schema that is a string, `paths: []`).
-    Everything else (a missing `description`, an unknown keyword, a `4xx` response key) is a
-    warning: the readers take what is there."""
+    Everything else (a missing `description`, an unknown keyword, a `4xx` response key, a
+    `pattern: 0`) is a warning: the readers take what is there."""
     if error.validator == "type":
         # Text where only people read it (a `$ref` as a description): the readers leave it out.
-        return not (error.absolute_path and error.absolute_path[-1] in _ANNOTATIONS)
+        return not (error.absolute_path and error.absolute_path[-1] in _ANNOTATIONS | _CONSTRAINTS)
     if error.validator == "enum" and isinstance(error.validator_value, list):
         return _json_kind(error.instance) not in {_json_kind(v) for v in error.validator_value}
     if error.validator in ("anyOf", "oneOf") and error.context:
