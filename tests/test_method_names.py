@@ -10,6 +10,7 @@ official `openai` package (its source says each method's HTTP verb and path).
 from __future__ import annotations
 
 import ast
+import json
 import importlib.util
 import re
 from collections.abc import Iterator
@@ -243,3 +244,29 @@ def test_parameters_keep_their_natural_names() -> None:
         for f in op.body.fields
     }
     assert "model" in openai_kwargs and "model_" not in openai_kwargs
+
+
+def test_namespace_qualified_actions_are_methods(tmp_path: Path) -> None:
+    """OData's bound actions and functions (`…/microsoft.graph.delta()`) are methods of the resource
+    before them, named by their last word; a file name in a path (`style.css`) is not an action."""
+    ok = {"200": {"description": "ok"}}
+    paths = {
+        "/drives/{drive-id}/items/{item-id}/workbook/functions/microsoft.graph.abs": {"post": {"responses": ok}},
+        "/applications/microsoft.graph.delta()": {"get": {"responses": ok}},
+        "/reports/microsoft.graph.getEmailActivityCounts(period='{period}')": {
+            "get": {
+                "parameters": [{"name": "period", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": ok,
+            }
+        },
+        "/themes/style.css": {"get": {"responses": ok}},
+    }
+    spec = tmp_path / "odata.json"
+    spec.write_text(json.dumps({"openapi": "3.0.3", "info": {"title": "O", "version": "1"}, "paths": paths}))
+    names = {op.path: dotted.removeprefix("client.") for dotted, op in _methods(_package(spec))}
+    assert names == {
+        "/drives/{drive-id}/items/{item-id}/workbook/functions/microsoft.graph.abs": "drives.items.workbook.functions.abs",
+        "/applications/microsoft.graph.delta()": "applications.delta",
+        "/reports/microsoft.graph.getEmailActivityCounts(period='{period}')": "reports.get_email_activity_counts",
+        "/themes/style.css": "themes.style_css.retrieve",
+    }

@@ -47,6 +47,9 @@ _VERSION = re.compile(
     re.IGNORECASE,
 )
 _EXTENSION = re.compile(r"\.(json|xml|csv|yaml|yml|txt|html)$", re.IGNORECASE)
+# A namespace-qualified action or function (OData: `microsoft.graph.delta()`,
+# `microsoft.graph.getByPath(path='{path}')`): two dots or parentheses set it apart from a file name.
+_QUALIFIED_ACTION = re.compile(r"^(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)(\(.*\))?$")
 # Words that make a path segment an action rather than a collection.
 _VERBS = frozenset(
     """abort accept activate add apply approve archive assign attach authorize batch block cancel capture
@@ -105,6 +108,7 @@ class Endpoint:
 class _Segment:
     name: str  # snake_case identifier ('' for a parameter)
     is_param: bool
+    is_action: bool = False  # spelled as an action whatever its word (`microsoft.graph.abs`)
 
 
 def identifier(text: str) -> str:
@@ -124,6 +128,10 @@ def _segments(path: str) -> list[_Segment]:
     out: list[_Segment] = []
     for raw in path.strip("/").split("/"):
         if not raw:
+            continue
+        qualified = _QUALIFIED_ACTION.match(raw)
+        if qualified and (raw.count(".") >= 2 or qualified.group(2)) and snake(qualified.group(1)):
+            out.append(_Segment(identifier(qualified.group(1)), False, is_action=True))
             continue
         # `{name}:cancel` (Google style): a parameter, then an action.
         head, sep, action = raw.rpartition(":") if raw.startswith("{") and "}:" in raw else (raw, "", "")
@@ -236,6 +244,8 @@ class Placer:
             parts = [identifier(p) or "x" for p in configured.split(".")]
             return tuple(parts[:-1]) or ("root",), parts[-1]
         statics = [s.name for s in segs if not s.is_param]
+        if segs and segs[-1].is_action:
+            return tuple(statics[:-1]) or ("root",), statics[-1]
         ends_in_param = bool(segs) and segs[-1].is_param
         shape_methods = self.methods_at[self._shape(segs)]
         resource = list(statics)
