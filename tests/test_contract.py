@@ -310,7 +310,8 @@ def test_a_mock_server_that_exits_fails_the_session_at_once(tmp_path: Path) -> N
     assert result.returncode != 0, _explain(result)
     assert "Prism exited with status 3 while starting" in result.stdout, result.stdout[-3000:]
     assert "cannot read the spec: boom" in result.stdout
-    assert time.monotonic() - started < 30
+    # Under Prism's 60 s startup timeout: the exit was seen, not waited out (loose, for loaded machines).
+    assert time.monotonic() - started < 60
 
 
 # ---------------------------------------------------------------- sdksmith mock

@@ -114,6 +114,8 @@ def bundle(spec_path: Path, ref_roots: Iterable[Path] = ()) -> dict[str, Any]:
             return [rewrite(v, uri, f"{at}/{i}") for i, v in enumerate(node)]
         return node
 
+    if _refs_stay_local(spec.root):
+        return spec.root  # one file: nothing to copy in
     doc = rewrite(spec.root, spec.uri, "")
     if added:
         components = doc.setdefault("components", {})
@@ -122,6 +124,21 @@ def bundle(spec_path: Path, ref_roots: Iterable[Path] = ()) -> dict[str, Any]:
             for name, node in added[section].items():
                 entries[name] = node
     return doc
+
+
+def _refs_stay_local(root: Any) -> bool:
+    """Whether every `$ref` in the document points into the document itself."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#"):
+                return False
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return True
 
 
 def _section_for(at: str) -> str:
