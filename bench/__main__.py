@@ -17,6 +17,7 @@ BENCHMARKS = {
     "import": "bench.import_time",
     "client": "bench.client",
     "corpus": "bench.corpus",
+    "sse": "bench.sse",
 }
 
 
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("names", nargs="*", metavar="NAME",
                    help=f"benchmarks to run (default: all): {', '.join(BENCHMARKS)}")  # fmt: skip
     p.add_argument("--repeat", type=int, default=None,
-                   help="runs per side (default: parse 15, generate 1, import 15 (min 10), client 11)")  # fmt: skip
+                   help="runs per side (default: parse 15, generate 1, import 15 (min 10), client 11, sse 7)")  # fmt: skip
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     for mod in modules.values():
         if hasattr(mod, "add_arguments"):
