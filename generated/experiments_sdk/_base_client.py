@@ -16,6 +16,7 @@ import logging
 import os
 import platform
 import random
+import re
 import time
 import uuid
 from collections.abc import Mapping
@@ -28,6 +29,7 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from ._exceptions import APIConnectionError, APITimeoutError, status_error
+from ._files import binary_content, multipart_parts
 from ._models import _to_json
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._qs import encode_form, encode_query
@@ -36,6 +38,7 @@ from ._streaming import AsyncStream, Stream
 from ._types import (
     NOT_GIVEN,
     Body,
+    FileContent,
     FileTypes,
     Headers,
     NotGiven,
@@ -56,6 +59,7 @@ __all__ = [
     "SyncAPIResource",
     "AsyncAPIResource",
     "path_template",
+    "FileContent",
     "FileTypes",
     "Timeout",
     "Headers",
@@ -113,6 +117,29 @@ def _param_text(value: object) -> str:
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return "" if value is None else str(value)
+
+
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# Printable ASCII but `%`: what percent-encoding of a non-ASCII header value leaves as it is.
+_HEADER_SAFE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) != "%")
+
+
+def header_item(name: str, value: str) -> tuple[str, str]:
+    """A header (from the spec or the caller) as it can go on the wire: non-ASCII text
+    percent-encoded as UTF-8; a name that is no HTTP token, or a control character in the
+    value, is a ValueError naming the header (not a UnicodeEncodeError from inside httpx)."""
+    if not name.isascii():
+        name = quote(name, safe="")
+    if not value.isascii():
+        value = quote(value, safe=_HEADER_SAFE)
+    if not _TOKEN.match(name):
+        raise ValueError(
+            f"Cannot send the header {name!r}: a header name is letters, digits and !#$%&'*+-.^_`|~"
+        )
+    if _CONTROL.search(value):
+        raise ValueError(f"Cannot send the header {name!r}: its value holds a control character")
+    return name, value
 
 
 def to_jsonable(value: object) -> object:
@@ -279,7 +306,7 @@ class _BaseClient:
                 **(self._auth_headers() if with_auth else {}),
             }
             merged.update(self.default_headers)
-            cache[with_auth] = {k.lower(): v for k, v in merged.items()}
+            cache[with_auth] = dict(header_item(k.lower(), v) for k, v in merged.items())
         return cache[with_auth]
 
     def _build_request(
@@ -297,14 +324,15 @@ class _BaseClient:
         for source in (options.headers, options.extra_headers):
             for k, v in (source or {}).items():
                 if not isinstance(v, NotGiven) and v is not None:
-                    headers[k.lower()] = _param_text(to_jsonable(v))
+                    name, text = header_item(k.lower(), _param_text(to_jsonable(v)))
+                    headers[name] = text
         cookies = [
             f"{k}={_param_text(to_jsonable(v))}"
             for k, v in (options.cookies or {}).items()
             if given(v)
         ]
         if cookies:
-            headers["cookie"] = "; ".join(cookies)
+            headers["cookie"] = header_item("cookie", "; ".join(cookies))[1]
         headers[RETRY_COUNT_HEADER] = str(retries_taken)
         if idem_key is not None:
             headers.setdefault(IDEMPOTENCY_HEADER.lower(), idem_key)
@@ -333,20 +361,17 @@ class _BaseClient:
             kwargs["content"] = urlencode(encode_form(values, styles)).encode()
             headers.setdefault("content-type", "application/x-www-form-urlencoded")
         elif options.files is not None:
-            # multipart: bytes, files and (name, content[, type]) tuples are parts with a file name
-            files, fields = {}, {}
-            for k, v in options.files.items():
-                if isinstance(v, NotGiven):
-                    continue
-                if isinstance(v, (bytes, tuple)) or hasattr(v, "read"):
-                    files[k] = v
-                else:
-                    value = to_jsonable(v)
-                    fields[k] = value if isinstance(value, str) else json.dumps(value)
-            kwargs["files"] = files or None
-            kwargs["data"] = fields
+            values = {
+                k: v if k in options.file_fields else to_jsonable(v)
+                for k, v in options.files.items()
+                if given(v)
+            }
+            values.update({k: to_jsonable(v) for k, v in (options.extra_body or {}).items()})
+            # every part goes in `files` (a text part with no file name): httpx sends a body with
+            # no file part urlencoded otherwise
+            kwargs["files"] = multipart_parts(values, options.file_fields, options.part_types)
         elif options.content is not None:
-            kwargs["content"] = options.content
+            kwargs["content"] = binary_content(options.content, isinstance(http, httpx.AsyncClient))
             headers.setdefault("content-type", "application/octet-stream")
         if not isinstance(options.timeout, NotGiven):
             kwargs["timeout"] = options.timeout
@@ -476,7 +501,7 @@ class SyncAPIClient(_BaseClient):
         response.read()
         if mode == "raw":
             return APIResponse(response, spec, retries)
-        return parse_content(spec, response, response.content)
+        return parse_content(spec, response, response.content, retries)
 
 
 class AsyncAPIClient(_BaseClient):
@@ -535,7 +560,7 @@ class AsyncAPIClient(_BaseClient):
         await _async_sleep(delay)
 
     async def request(self, cast_to: Any, options: RequestOptions, kind: str = "json") -> Any:
-        spec = ParseSpec(cast_to, kind, self.strict_response_validation)
+        spec = ParseSpec(cast_to, kind, self.strict_response_validation, asynchronous=True)
         return await self._finish(spec, options)
 
     async def request_stream(self, event_type: Any, options: RequestOptions) -> AsyncStream[Any]:
@@ -574,7 +599,7 @@ class AsyncAPIClient(_BaseClient):
         await response.aread()
         if mode == "raw":
             return AsyncAPIResponse(response, spec, retries)
-        return parse_content(spec, response, response.content)
+        return parse_content(spec, response, response.content, retries)
 
 
 class SyncAPIResource:

@@ -79,9 +79,17 @@ class ClientView:
             return self.request_annotation(t.inner, seen)
         if isinstance(t, ir.Formatted) and t.fmt in ("date-time", "date"):
             return f"Union[{self.types.annotation(t)}, str]"
-        if isinstance(t, ir.Formatted) and t.fmt == "binary":
-            return "FileTypes"
         return self.types.annotation(t)
+
+    def _file_annotation(self, t: ir.TypeRef) -> str:
+        """A file part's argument: one file, or several (an array of binary content)."""
+        while True:
+            if isinstance(t, (ir.Nullable, ir.Constrained)):
+                t = t.inner
+            elif isinstance(t, ir.Named) and isinstance(d := self.definitions.get(t.name), ir.AliasDef):
+                t = d.type
+            else:
+                return "Sequence[FileTypes]" if isinstance(t, ir.ListOf) else "FileTypes"
 
     def kwargs(self, op: ir.OperationDef) -> list[Kwarg]:
         out = [
@@ -92,15 +100,15 @@ class ClientView:
             for f in body.fields:
                 if f.read_only:
                     continue
-                t = f.type
-                out.append(
-                    Kwarg(f.py_name, self.request_annotation(t), body.required and f.required, f.wire_name, "body")
+                annotation = (
+                    self._file_annotation(f.type) if f.wire_name in body.file_fields else self.request_annotation(f.type)
                 )
+                out.append(Kwarg(f.py_name, annotation, body.required and f.required, f.wire_name, "body"))
         elif body is not None:
             out.append(
                 Kwarg(
                     "body",
-                    self.request_annotation(body.type) if body.kind != "binary" else "bytes",
+                    self.request_annotation(body.type) if body.kind != "binary" else "FileContent",
                     body.required,
                     "",
                     "whole_body",
@@ -150,7 +158,7 @@ class ClientView:
         if kind == "text":
             return "str"
         if kind == "binary":
-            return "bytes"
+            return "AsyncBinaryAPIResponse" if is_async else "BinaryAPIResponse"
         return self.cast_type(op)
 
     # ------------------------------------------------------------ server-sent events
@@ -224,6 +232,10 @@ class ClientView:
             # The runtime asks for JSON by default; a server negotiating content (Prism does) answers
             # 406 to that for text, binary and vendor JSON types (`application/vnd.github+json`).
             header_items.insert(0, f"{py_literal('Accept')}: {py_literal(media)}")
+        body = op.body
+        sends = body.media_type.split(";")[0].strip() if body is not None and body.kind in ("binary", "text") else ""
+        if sends and "*" not in sends and not any(k.wire_name.lower() == "content-type" for k in headers):
+            header_items.append(f"{py_literal('Content-Type')}: {py_literal(sends)}")
         if header_items:
             args.append("headers={" + ", ".join(header_items) + "}")
         if by_where.get("cookie"):
@@ -238,7 +250,6 @@ class ClientView:
                 "query_styles="
                 + py_literal({k: list(v) for k, v in styles.items()}).replace("[", "(").replace("]", ")")
             )
-        body = op.body
         if body is not None:
             target = {"json": "json", "form": "form", "multipart": "files", "binary": "content", "text": "content"}[
                 body.kind
@@ -255,6 +266,11 @@ class ClientView:
                 absent = "NOT_GIVEN" if target == "json" else "None"
                 value = f"{value} if any(not isinstance(v, NotGiven) for v in ({given},)) else {absent}"
             args.append(f"{target}={value}")
+            if body.file_fields:
+                names = [py_literal(name) for name in body.file_fields]
+                args.append("file_fields=(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")")
+            if body.part_types:
+                args.append("part_types=" + py_literal(dict(body.part_types)))
             if body.kind == "form" and body.encoding:
                 encoding = {name: (style, explode) for name, style, explode in body.encoding}
                 args.append("form_encoding=" + py_literal({k: list(v) for k, v in encoding.items()}))

@@ -333,8 +333,9 @@ class Planner:
         for f in body.fields:
             if f.read_only or f.wire_name not in value:
                 continue
-            if _is_binary(f.type):
-                out[f.py_name] = _FILE_BYTES
+            if f.wire_name in body.file_fields:
+                several = any(k.name == f.py_name and k.annotation.startswith("Sequence[") for k in kwargs)
+                out[f.py_name] = f"[{_FILE_BYTES}]" if several else _FILE_BYTES
             else:
                 out[f.py_name] = self._literal(value[f.wire_name], f.type)
         return out
@@ -390,12 +391,6 @@ class Planner:
 
 
 _UNSET: Any = object()
-
-
-def _is_binary(t: ir.TypeRef) -> bool:
-    while isinstance(t, (ir.Nullable, ir.Constrained)):
-        t = t.inner
-    return isinstance(t, ir.Formatted) and t.fmt == "binary"
 
 
 def _fit(value: Any, t: ir.TypeRef, definitions: dict[str, ir.Definition]) -> Any:
