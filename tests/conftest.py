@@ -175,6 +175,18 @@ def constructs(request: pytest.FixtureRequest) -> Sdk:
 
 
 @pytest.fixture(scope="session")
+def bodies_generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/fixtures/bodies.yaml (multipart, form, binary and event-stream bodies), generated."""
+    out = tmp_path_factory.mktemp("bodies") / "sdk"
+    return Generated(FIXTURES / "bodies.yaml", out, generate(FIXTURES / "bodies.yaml", out, "-q")).require()
+
+
+@pytest.fixture(scope="session")
+def bodies(bodies_generated: Path) -> ModuleType:
+    return import_tree(bodies_generated, "bodies", "bodies__fresh")
+
+
+@pytest.fixture(scope="session")
 def braintrust_generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
     out = tmp_path_factory.mktemp("braintrust") / "sdk"
     return Generated(BRAINTRUST, out, generate(BRAINTRUST, out))

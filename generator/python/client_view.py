@@ -101,7 +101,9 @@ class ClientView:
                 if f.read_only:
                     continue
                 annotation = (
-                    self._file_annotation(f.type) if f.wire_name in body.file_fields else self.request_annotation(f.type)
+                    self._file_annotation(f.type)
+                    if f.wire_name in body.file_fields
+                    else self.request_annotation(f.type)
                 )
                 out.append(Kwarg(f.py_name, annotation, body.required and f.required, f.wire_name, "body"))
         elif body is not None:

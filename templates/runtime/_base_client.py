@@ -35,7 +35,19 @@ from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._qs import encode_form, encode_query
 from ._response import RESPONSE_MODE, APIResponse, AsyncAPIResponse, ParseSpec, parse_content
 from ._streaming import AsyncStream, Stream
-from ._types import NOT_GIVEN, Body, FileContent, FileTypes, Headers, NotGiven, PageSpec, Query, RequestOptions, Timeout, given
+from ._types import (
+    NOT_GIVEN,
+    Body,
+    FileContent,
+    FileTypes,
+    Headers,
+    NotGiven,
+    PageSpec,
+    Query,
+    RequestOptions,
+    Timeout,
+    given,
+)
 
 __all__ = [
     "NOT_GIVEN",
@@ -323,7 +335,9 @@ class _BaseClient:
             kwargs["content"] = urlencode(encode_form(values, styles)).encode()
             headers.setdefault("content-type", "application/x-www-form-urlencoded")
         elif options.files is not None:
-            values = {k: v if k in options.file_fields else to_jsonable(v) for k, v in options.files.items() if given(v)}
+            values = {
+                k: v if k in options.file_fields else to_jsonable(v) for k, v in options.files.items() if given(v)
+            }
             values.update({k: to_jsonable(v) for k, v in (options.extra_body or {}).items()})
             # every part goes in `files` (a text part with no file name): httpx sends a body with
             # no file part urlencoded otherwise

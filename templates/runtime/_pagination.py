@@ -88,7 +88,9 @@ class _PageBase(Generic[T]):
             self.problems.append(Bad(where, "an array of items", raw_items, "not an array"))
             if strict:
                 raise InvalidDataError(self.problems)
-        self.items: list[T] = parse_python(list[item_type], raw_items if isinstance(raw_items, list) else [], strict=strict)
+        self.items: list[T] = parse_python(
+            list[item_type], raw_items if isinstance(raw_items, list) else [], strict=strict
+        )
 
     def _next_options(self) -> RequestOptions | None:
         spec, options = self._spec, self._options
