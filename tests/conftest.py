@@ -55,6 +55,17 @@ def generate(spec: Path, out: Path, *extra: str | Path) -> subprocess.CompletedP
     return sdksmith("generate", spec, "-o", out, *extra)
 
 
+PYRIGHT = REPO / "node_modules" / ".bin" / "pyright"
+
+
+def pyright(root: Path, name: str, source: str) -> subprocess.CompletedProcess[str]:
+    """pyright (this venv's packages) on `source`, written as `root/name`, run from `root`."""
+    (root / name).write_text(source)
+    return subprocess.run(
+        [str(PYRIGHT), "--pythonpath", sys.executable, name], cwd=root, capture_output=True, text=True, check=False
+    )
+
+
 def import_tree(root: Path, package: str, alias: str) -> ModuleType:
     """Import the package `root/package` under the top-level name `alias` (and its `types`)."""
     if alias in sys.modules:

@@ -12,19 +12,16 @@ import email.parser
 import email.policy
 import io
 import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 import httpx
 import pytest
-from conftest import generate, import_tree, runtime_module
+from conftest import PYRIGHT, generate, import_tree, pyright, runtime_module
 
 ROOT = Path(__file__).resolve().parent.parent
 OPENAI = ROOT.parent / "shared" / "specs" / "openai-2025-03.yaml"
-PYRIGHT = ROOT / "node_modules" / ".bin" / "pyright"
 
 files_rt = runtime_module("_files")
 
@@ -305,15 +302,10 @@ file: FileTypes = (None, b"x")
 
 @pytest.mark.skipif(not PYRIGHT.exists(), reason="pyright is not installed: run `npm ci` (`make test` does)")
 def test_pyright_accepts_bytes_files_paths_and_tuples(bodies_generated: Path) -> None:
-    usage = bodies_generated / "usage_files.py"
-    usage.write_text(USAGE)
-    wrong = bodies_generated / "usage_files_wrong.py"  # the check must be able to fail
-    wrong.write_text(USAGE + 'client.uploads.create(file="notes.txt", purpose="batch")\n')
-    ok = subprocess.run(
-        [str(PYRIGHT), "--pythonpath", sys.executable, str(usage)], cwd=bodies_generated, capture_output=True, text=True
-    )
-    bad = subprocess.run(
-        [str(PYRIGHT), "--pythonpath", sys.executable, str(wrong)], cwd=bodies_generated, capture_output=True, text=True
+    ok = pyright(bodies_generated, "usage_files.py", USAGE)
+    # the check must be able to fail
+    bad = pyright(
+        bodies_generated, "usage_files_wrong.py", USAGE + 'client.uploads.create(file="notes.txt", purpose="batch")\n'
     )
     assert ok.returncode == 0, ok.stdout[-3000:]
     assert bad.returncode != 0 and "Argument of type \"Literal['notes.txt']\"" in bad.stdout, bad.stdout[-3000:]
