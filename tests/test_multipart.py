@@ -147,7 +147,7 @@ async def test_other_parts_follow_their_encoding(bodies: ModuleType, is_async: b
             purpose="assistants",
             metadata={"owner": "Zoë", "size": 3},
             tags=["a", "b c"],
-            notes={"k": "v"},
+            notes="# Notes\n\n*Zoë*",
         )
     )
     assert _parts(seen[0])[1:] == [
@@ -155,7 +155,7 @@ async def test_other_parts_follow_their_encoding(bodies: ModuleType, is_async: b
         ("metadata", None, "application/json", b'{"owner":"Zo\\u00eb","size":3}'),  # compact JSON, as JSON bodies
         ("tags", None, None, b"a"),
         ("tags", None, None, b"b c"),
-        ("notes", None, "text/plain", b'{"k": "v"}'),
+        ("notes", None, "text/markdown", "# Notes\n\n*Zoë*".encode()),
     ]
 
 

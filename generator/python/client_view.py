@@ -169,7 +169,7 @@ class ClientView:
         """Whether the method can return `Stream[event]`: the response declares a `text/event-stream`."""
         return op.response.events is not None and op.pagination is None
 
-    def _stream_flag(self, op: ir.OperationDef) -> Kwarg | None:
+    def stream_flag(self, op: ir.OperationDef) -> Kwarg | None:
         """The boolean `stream` body property that chooses the event stream over the JSON body."""
         if op.response.kind != "json":
             return None
@@ -183,7 +183,7 @@ class ClientView:
         stream = f"{'AsyncStream' if is_async else 'Stream'}[{event}]"
         prefix, wait = ("async ", "await ") if is_async else ("", "")
         name, options = op.method_name, self.request_options(op)
-        flag = self._stream_flag(op)
+        flag = self.stream_flag(op)
         if flag is None:
             body = f"return {wait}self._client.request_stream({event}, {options})"
             return f"{prefix}def {name}(self, {self.params(op)}) -> {stream}:\n        {self.method_doc(op)}\n        {body}\n"

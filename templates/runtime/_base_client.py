@@ -432,10 +432,19 @@ class SyncAPIClient(_BaseClient):
         return self._finish(spec, options)
 
     def request_stream(self, event_type: Any, options: RequestOptions) -> Stream[Any]:
-        """The response as server-sent events, each parsed as `event_type`; read as they arrive."""
+        """The response as server-sent events, each parsed as `event_type`; read as they arrive
+        (through `with_raw_response` / `with_streaming_response`: the response, whose `parse()`
+        gives the events)."""
         headers = {"Accept": "text/event-stream", **(options.headers or {})}
-        response, _ = self._send(replace(options, headers=headers), stream=True)
-        return Stream(event_type, response, strict=self.strict_response_validation)
+        mode = RESPONSE_MODE.get()
+        if mode is not None:
+            RESPONSE_MODE.set(None)
+        response, retries = self._send(replace(options, headers=headers), stream=True)
+        if mode is None:
+            return Stream(event_type, response, strict=self.strict_response_validation)
+        if mode == "raw":
+            response.read()
+        return APIResponse(response, ParseSpec(event_type, "events", self.strict_response_validation), retries)  # type: ignore[return-value]
 
     def request_page(self, page: PageSpec, item_type: Any, options: RequestOptions) -> Any:
         def make_page(response: httpx.Response, body: Any) -> SyncPage[Any]:
@@ -525,8 +534,16 @@ class AsyncAPIClient(_BaseClient):
 
     async def request_stream(self, event_type: Any, options: RequestOptions) -> AsyncStream[Any]:
         headers = {"Accept": "text/event-stream", **(options.headers or {})}
-        response, _ = await self._send(replace(options, headers=headers), stream=True)
-        return AsyncStream(event_type, response, strict=self.strict_response_validation)
+        mode = RESPONSE_MODE.get()
+        if mode is not None:
+            RESPONSE_MODE.set(None)
+        response, retries = await self._send(replace(options, headers=headers), stream=True)
+        if mode is None:
+            return AsyncStream(event_type, response, strict=self.strict_response_validation)
+        if mode == "raw":
+            await response.aread()
+        spec = ParseSpec(event_type, "events", self.strict_response_validation, asynchronous=True)
+        return AsyncAPIResponse(response, spec, retries)  # type: ignore[return-value]
 
     async def request_page(self, page: PageSpec, item_type: Any, options: RequestOptions) -> Any:
         def make_page(response: httpx.Response, body: Any) -> AsyncPage[Any]:

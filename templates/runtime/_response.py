@@ -16,6 +16,7 @@ from typing_extensions import ParamSpec
 
 from ._exceptions import APIResponseValidationError
 from ._models import InvalidDataError, parse_json
+from ._streaming import AsyncStream, Stream
 from ._types import PageSpec
 
 __all__ = ["APIResponse", "AsyncAPIResponse", "BinaryAPIResponse", "AsyncBinaryAPIResponse"]
@@ -32,7 +33,7 @@ class ParseSpec:
     """What a response body becomes: `cast_to` parsed as `kind`, or a page of items."""
 
     cast_to: Any
-    kind: str  # json | text | binary | empty
+    kind: str  # json | text | binary | empty | events (server-sent)
     strict: bool
     page: PageSpec | None = None
     # Builds the page object from (response, parsed body); set by the client.
@@ -55,6 +56,9 @@ def parse_content(spec: ParseSpec, response: httpx.Response, content: bytes, ret
         return binary(response, spec, retries_taken)
     if spec.kind == "text":
         return content.decode(response.encoding or "utf-8", errors="replace")
+    if spec.kind == "events":  # `cast_to` is the event type
+        events = AsyncStream if spec.asynchronous else Stream
+        return events(spec.cast_to, response, strict=spec.strict)
     if spec.make_page is not None:
         try:
             return spec.make_page(response, _decoded(response, content))
