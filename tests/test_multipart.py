@@ -197,8 +197,28 @@ async def test_octet_stream_body_sends_the_exact_bytes(
     assert request.method == "PUT" and request.url.raw_path == b"/blobs/b%201"
     assert request.headers["content-type"] == "application/octet-stream"
     assert request.content == content
-    if not is_async:  # the async client streams with chunked encoding
-        assert request.headers["content-length"] == str(len(content))
+    assert request.headers["content-length"] == str(len(content))
+    assert "transfer-encoding" not in request.headers
+
+
+class _Reader:
+    """A binary stream with nothing but `read` (a socket, a decompressor): its length is unknown."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def read(self, size: int = -1) -> bytes:
+        return self._data.read(size)
+
+
+async def test_a_stream_of_unknown_length_is_sent_chunked(bodies: ModuleType, is_async: bool) -> None:
+    seen: list[httpx.Request] = []
+    client = _client(bodies, seen, is_async)
+    data = b"0123456789" * 20_000
+    await _call(client.blobs.update("b1", body=_Reader(data)))
+    (request,) = seen
+    assert request.content == data
+    assert request.headers["transfer-encoding"] == "chunked" and "content-length" not in request.headers
 
 
 # ---------------------------------------------------------------- the runtime's file source

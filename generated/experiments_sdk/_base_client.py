@@ -29,7 +29,7 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from ._exceptions import APIConnectionError, APITimeoutError, status_error
-from ._files import binary_content, multipart_parts
+from ._files import AsyncFileSource, binary_content, multipart_parts
 from ._models import _to_json
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._qs import encode_form, encode_query
@@ -371,8 +371,14 @@ class _BaseClient:
             # no file part urlencoded otherwise
             kwargs["files"] = multipart_parts(values, options.file_fields, options.part_types)
         elif options.content is not None:
-            kwargs["content"] = binary_content(options.content, isinstance(http, httpx.AsyncClient))
+            content = kwargs["content"] = binary_content(
+                options.content, isinstance(http, httpx.AsyncClient)
+            )
             headers.setdefault("content-type", "application/octet-stream")
+            if isinstance(content, AsyncFileSource) and (length := content.length()) is not None:
+                headers["content-length"] = str(
+                    length
+                )  # httpx sends an async body chunked otherwise
         if not isinstance(options.timeout, NotGiven):
             kwargs["timeout"] = options.timeout
         elif not self._owns_http:  # a user's httpx client has its own default timeout

@@ -45,6 +45,15 @@ class FileSource:
             self._file = open(self._path, "rb")  # noqa: SIM115 - closed at the end of the read
         return self._file
 
+    def length(self) -> int | None:
+        """The bytes left to send, when known without reading (a pipe's are not)."""
+        if self._file is None and self._path is not None:
+            return os.path.getsize(self._path)
+        try:
+            return os.fstat(self._opened().fileno()).st_size - self.tell()
+        except (AttributeError, OSError, ValueError):
+            return None
+
     def tell(self) -> int:
         return 0 if self._file is None else self._file.tell()
 
@@ -81,6 +90,9 @@ class AsyncFileSource:
 
     def __init__(self, source: FileSource) -> None:
         self._source = source
+
+    def length(self) -> int | None:
+        return self._source.length()
 
     def tell(self) -> int:
         return self._source.tell()
