@@ -127,22 +127,23 @@ class OperationReader:
             t = self._unalias(t.item)
         return t == ir.Formatted("binary")
 
-    def _multipart(
-        self, fields: tuple[ir.FieldDef, ...], encoding: Any
-    ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-        """(file parts, other parts' content types) of a multipart body: its `encoding` object's
-        `contentType`, else JSON for an object or an array of objects (OpenAPI's defaults)."""
+    def _multipart(self, fields: tuple[ir.FieldDef, ...], encoding: Any) -> dict[str, Any]:
+        """A multipart body's `BodyDef` fields: its file parts, those that take several files, and
+        the other parts' content types: the `encoding` object's `contentType`, else JSON for an
+        object or an array of objects (OpenAPI's defaults)."""
         declared = {
             str(name): str(entry["contentType"]).split(",")[0].strip()
             for name, entry in (encoding.items() if isinstance(encoding, dict) else ())
             if isinstance(entry, dict) and isinstance(entry.get("contentType"), str)
         }
-        files, types = [], []
+        files, lists, types = [], [], []
         for f in fields:
-            if self._is_file(f.type):
-                files.append(f.wire_name)
-                continue
             t = self._unalias(f.type)
+            if self._is_file(t):
+                files.append(f.wire_name)
+                if isinstance(t, ir.ListOf):
+                    lists.append(f.wire_name)
+                continue
             item = self._unalias(t.item) if isinstance(t, ir.ListOf) else t
             members = item.members if isinstance(item, ir.UnionOf) else (item,)
             structured = any(
@@ -152,7 +153,7 @@ class OperationReader:
             content_type = declared.get(f.wire_name) or ("application/json" if structured else None)
             if content_type:
                 types.append((f.wire_name, content_type))
-        return tuple(files), tuple(types)
+        return {"file_fields": tuple(files), "file_lists": tuple(lists), "part_types": tuple(types)}
 
     def _list_item(self, t: ir.TypeRef | None) -> ir.TypeRef | None:
         if isinstance(t, ir.Nullable):
@@ -333,9 +334,7 @@ class OperationReader:
                 example = first["value"]
         resolved, _, _ = self._deref(schema, media_pointer + "/schema", b_uri)
         fields = model.fields if model is not None and kind in ("json", "form", "multipart") else None
-        files, part_types = (
-            self._multipart(fields, (media_obj or {}).get("encoding")) if kind == "multipart" and fields else ((), ())
-        )
+        parts = self._multipart(fields, (media_obj or {}).get("encoding")) if kind == "multipart" and fields else {}
         return ir.BodyDef(
             media_type=media,
             kind=kind,
@@ -346,8 +345,7 @@ class OperationReader:
             example=example,
             schema=resolved if isinstance(resolved, dict) else None,
             encoding=_form_encoding((media_obj or {}).get("encoding")) if kind == "form" else (),
-            file_fields=files,
-            part_types=part_types,
+            **parts,
         )
 
     def _responses(self, raw: _RawOp, pointer: str, op_hint: str) -> tuple[ir.ResponseDef, tuple[ir.ResponseDef, ...]]:

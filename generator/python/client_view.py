@@ -81,16 +81,6 @@ class ClientView:
             return f"Union[{self.types.annotation(t)}, str]"
         return self.types.annotation(t)
 
-    def _file_annotation(self, t: ir.TypeRef) -> str:
-        """A file part's argument: one file, or several (an array of binary content)."""
-        while True:
-            if isinstance(t, (ir.Nullable, ir.Constrained)):
-                t = t.inner
-            elif isinstance(t, ir.Named) and isinstance(d := self.definitions.get(t.name), ir.AliasDef):
-                t = d.type
-            else:
-                return "Sequence[FileTypes]" if isinstance(t, ir.ListOf) else "FileTypes"
-
     def kwargs(self, op: ir.OperationDef) -> list[Kwarg]:
         out = [
             Kwarg(p.py_name, self.request_annotation(p.type), p.required, p.wire_name, p.location) for p in op.params
@@ -100,11 +90,9 @@ class ClientView:
             for f in body.fields:
                 if f.read_only:
                     continue
-                annotation = (
-                    self._file_annotation(f.type)
-                    if f.wire_name in body.file_fields
-                    else self.request_annotation(f.type)
-                )
+                annotation = self.request_annotation(f.type)
+                if f.wire_name in body.file_fields:
+                    annotation = "Sequence[FileTypes]" if f.wire_name in body.file_lists else "FileTypes"
                 out.append(Kwarg(f.py_name, annotation, body.required and f.required, f.wire_name, "body"))
         elif body is not None:
             out.append(

@@ -345,8 +345,7 @@ class Planner:
             if f.read_only or f.wire_name not in value:
                 continue
             if f.wire_name in body.file_fields:
-                several = any(k.name == f.py_name and k.annotation.startswith("Sequence[") for k in kwargs)
-                out[f.py_name] = f"[{_FILE_BYTES}]" if several else _FILE_BYTES
+                out[f.py_name] = f"[{_FILE_BYTES}]" if f.wire_name in body.file_lists else _FILE_BYTES
             else:
                 out[f.py_name] = self._literal(value[f.wire_name], f.type)
         return out
