@@ -130,6 +130,7 @@ def _as_checked(holder: Any, doc: dict[str, Any]) -> Any:
     - a multipart body's parts are checked as the text they are (`41`, `true`), a file part as
       any content: openapi-core checks a part's bytes against the schema of a number, a boolean
       or a string."""
+    holder = _local(doc, holder)  # a response or body kept in `components` is checked the same
     content = holder.get("content") if isinstance(holder, dict) else None
     if not isinstance(content, dict):
         return holder
