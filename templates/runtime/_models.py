@@ -386,15 +386,6 @@ class SdkModel(pydantic.BaseModel):
         object.__setattr__(obj, "__pydantic_private__", {_BAD: bad} if bad else None)
         return obj
 
-    @classmethod
-    def _not_an_object(cls, data: object) -> Self:
-        """The lenient parse of JSON that is not an object (a string, an array): an instance
-        with no field set, keeping `data` as its one bad value, which `validate()` reports."""
-        obj = cls._lenient({}, cls.__name__, known_invalid=True)
-        bad = {_ROOT: Bad(cls.__name__, "an object", data, "not a JSON object"), **obj._own_bad()}
-        object.__setattr__(obj, "__pydantic_private__", {_BAD: bad})
-        return obj
-
     # ------------------------------------------------------------ access
 
     def _own_bad(self) -> dict[str, Bad]:
@@ -574,9 +565,18 @@ def _coerce_top(tp: Any, data: Any) -> Any:
     if isinstance(tp, type) and issubclass(tp, SdkModel):
         if isinstance(data, dict):
             return tp._lenient(data, name, known_invalid=True)
-        return tp._not_an_object(data)
+        return _not_an_object(tp, data)
     _, value, _ = _coerce(tp, data, name or "$", known_invalid=True)
     return value
+
+
+def _not_an_object(cls: type[M], data: object) -> M:
+    """The lenient parse, as `cls`, of JSON that is not an object (a string, an array): an
+    instance with no field set, keeping `data` as its one bad value, which `validate()` reports."""
+    obj = cls._lenient({}, cls.__name__, known_invalid=True)
+    bad = {_ROOT: Bad(cls.__name__, "an object", data, "not a JSON object"), **obj._own_bad()}
+    object.__setattr__(obj, "__pydantic_private__", {_BAD: bad})
+    return obj
 
 
 class ModelBuilder(Generic[M]):

@@ -191,6 +191,11 @@ def _part_as_sent(doc: dict[str, Any], prop: Any) -> Any:
     return prop
 
 
+def _readable(content_type: str) -> bool:
+    """Whether openapi-core reads a multipart part of this type as text it can check."""
+    return content_type == "text/plain" or _is_json(content_type)
+
+
 def _multipart_as_sent(media_object: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
     schema = _local(doc, media_object.get("schema"))
     properties = schema.get("properties") if isinstance(schema, dict) else None
@@ -202,12 +207,9 @@ def _multipart_as_sent(media_object: dict[str, Any], doc: dict[str, Any]) -> dic
         for name, entry in (encoding.items() if isinstance(encoding, dict) else ())
         if isinstance(entry, dict) and entry.get("contentType")
     }
-    readable = lambda name: declared.get(name, "text/plain") == "text/plain" or _is_json(  # noqa: E731
-        declared[name]
-    )
     # a part of a declared type openapi-core cannot read (`text/csv`) is any content, as a file
     as_sent = {
-        name: _part_as_sent(doc, prop) if readable(name) else {}
+        name: _part_as_sent(doc, prop) if _readable(declared.get(name, "text/plain")) else {}
         for name, prop in properties.items()
     }
     return {**media_object, "schema": {**schema, "properties": as_sent}}
