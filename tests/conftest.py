@@ -55,6 +55,17 @@ def generate(spec: Path, out: Path, *extra: str | Path) -> subprocess.CompletedP
     return sdksmith("generate", spec, "-o", out, *extra)
 
 
+PYRIGHT = REPO / "node_modules" / ".bin" / "pyright"
+
+
+def pyright(root: Path, name: str, source: str) -> subprocess.CompletedProcess[str]:
+    """pyright (this venv's packages) on `source`, written as `root/name`, run from `root`."""
+    (root / name).write_text(source)
+    return subprocess.run(
+        [str(PYRIGHT), "--pythonpath", sys.executable, name], cwd=root, capture_output=True, text=True, check=False
+    )
+
+
 def import_tree(root: Path, package: str, alias: str) -> ModuleType:
     """Import the package `root/package` under the top-level name `alias` (and its `types`)."""
     if alias in sys.modules:
@@ -172,6 +183,18 @@ def constructs30_sdk(tmp_path_factory: pytest.TempPathFactory) -> Sdk:
 def constructs(request: pytest.FixtureRequest) -> Sdk:
     """The constructs fixture SDK, from the OpenAPI 3.1 spec and from its 3.0 twin."""
     return request.getfixturevalue("constructs31_sdk" if request.param == "3.1" else "constructs30_sdk")
+
+
+@pytest.fixture(scope="session")
+def bodies_generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/fixtures/bodies.yaml (multipart, form, binary and event-stream bodies), generated."""
+    out = tmp_path_factory.mktemp("bodies") / "sdk"
+    return Generated(FIXTURES / "bodies.yaml", out, generate(FIXTURES / "bodies.yaml", out, "-q")).require()
+
+
+@pytest.fixture(scope="session")
+def bodies(bodies_generated: Path) -> ModuleType:
+    return import_tree(bodies_generated, "bodies", "bodies__fresh")
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,6 @@ local SSE server (sync and async); pyright infers `Stream[chunk]` for
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,11 +15,10 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from conftest import generate, import_tree
+from conftest import PYRIGHT, generate, import_tree, pyright
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT.parent / "shared" / "specs" / "openai-2025-03.yaml"
-PYRIGHT = ROOT / "node_modules" / ".bin" / "pyright"
 WORDS = ["Hel", "lo", " wor", "ld"]
 
 
@@ -129,15 +126,9 @@ async def main() -> None:
 
 @pytest.mark.skipif(not PYRIGHT.exists(), reason="pyright is not installed: run `npm ci` (`make test` does)")
 def test_pyright_infers_the_stream_and_the_model(generated: Path) -> None:
-    usage = generated / "usage_stream.py"
-    usage.write_text(USAGE)
-    wrong = generated / "usage_wrong.py"  # the check must be able to fail
-    wrong.write_text(USAGE.replace("stream=False), CreateChatCompletionResponse)", "stream=False), Stream[int])"))
-    ok = subprocess.run(
-        [str(PYRIGHT), "--pythonpath", sys.executable, str(usage)], cwd=generated, capture_output=True, text=True
-    )
-    bad = subprocess.run(
-        [str(PYRIGHT), "--pythonpath", sys.executable, str(wrong)], cwd=generated, capture_output=True, text=True
-    )
+    ok = pyright(generated, "usage_stream.py", USAGE)
+    # the check must be able to fail
+    wrong = USAGE.replace("stream=False), CreateChatCompletionResponse)", "stream=False), Stream[int])")
+    bad = pyright(generated, "usage_wrong.py", wrong)
     assert ok.returncode == 0, ok.stdout[-3000:]
     assert bad.returncode != 0 and "assert_type" in bad.stdout, bad.stdout[-3000:]

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
 import httpx
 
 from ._base_client import DEFAULT_MAX_RETRIES, NOT_GIVEN, NotGiven, Timeout
+from ._base_client import FileContent as FileContent
+from ._base_client import FileTypes as FileTypes
 from ._models import (
     InvalidDataError as InvalidDataError,
 )
@@ -77,13 +79,24 @@ if TYPE_CHECKING:
     from ._pagination import AsyncPage as AsyncPage
     from ._pagination import AsyncPaginator as AsyncPaginator
     from ._pagination import SyncPage as SyncPage
-    from ._response import APIResponse as APIResponse
-    from ._response import AsyncAPIResponse as AsyncAPIResponse
+    from ._response import (
+        APIResponse as APIResponse,
+    )
+    from ._response import (
+        AsyncAPIResponse as AsyncAPIResponse,
+    )
+    from ._response import (
+        AsyncBinaryAPIResponse as AsyncBinaryAPIResponse,
+    )
+    from ._response import (
+        BinaryAPIResponse as BinaryAPIResponse,
+    )
     from .resources.experiments import AsyncExperiments as _AsyncExperimentsResource
 
     experiments: _AsyncExperimentsResource
 
 __version__ = "1.0.0"
+__api_version__ = "1.0.0"
 
 _LAZY = {
     "Experiments": "._client",
@@ -93,6 +106,8 @@ _LAZY = {
     "SyncPage": "._pagination",
     "APIResponse": "._response",
     "AsyncAPIResponse": "._response",
+    "BinaryAPIResponse": "._response",
+    "AsyncBinaryAPIResponse": "._response",
     **dict.fromkeys(
         [
             "APIConnectionError",

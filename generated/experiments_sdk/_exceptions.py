@@ -4,7 +4,7 @@ APIError
 ├── APIConnectionError          (the request did not get a response)
 │   └── APITimeoutError
 ├── APIStatusError              (a 4xx/5xx response; one subclass per status)
-└── APIResponseValidationError  (strict mode: the response does not match the spec)
+└── APIResponseValidationError  (a 2xx body that cannot be decoded; strict mode: one that does not match the spec)
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import httpx
 
-from ._models import parse_python
-from ._types import PageSpec, RequestOptions, given
+from ._models import _collect_bad, parse_python
+from ._types import MISSING, Bad, InvalidDataError, PageSpec, RequestOptions, given
 
 __all__ = ["PageSpec", "SyncPage", "AsyncPage", "AsyncPaginator"]
 
@@ -84,13 +84,21 @@ class _PageBase(Generic[T]):
         self.response = response
         self.body = body
         raw_items = (
-            body
-            if spec.items is None
-            else (body or {}).get(spec.items)
-            if isinstance(body, dict)
-            else None
+            body.get(spec.items, MISSING)
+            if spec.items is not None and isinstance(body, dict)
+            else body
         )
-        self.items: list[T] = parse_python(list[item_type], raw_items or [], strict=strict)
+        # Items that are not an array (a string, an object) are kept raw and reported by
+        # `validate()`, never iterated; strict mode raises instead. Absent items are no items.
+        self.problems: list[Bad] = []
+        if not isinstance(raw_items, list) and raw_items is not None and raw_items is not MISSING:
+            where = "page" if spec.items is None else f"page.{spec.items}"
+            self.problems.append(Bad(where, "an array of items", raw_items, "not an array"))
+            if strict:
+                raise InvalidDataError(self.problems)
+        self.items: list[T] = parse_python(
+            list[item_type], raw_items if isinstance(raw_items, list) else [], strict=strict
+        )
 
     def _next_options(self) -> RequestOptions | None:
         spec, options = self._spec, self._options
@@ -134,6 +142,16 @@ class _PageBase(Generic[T]):
         else:
             return None
         return replace(options, query=query)
+
+    def validate(self) -> _PageBase[T]:
+        """Raise one `InvalidDataError` listing what is wrong with this page and its items; return self."""
+        problems = [*self.problems, *_collect_bad(self.items)]
+        if problems:
+            raise InvalidDataError(problems)
+        return self
+
+    def is_valid(self) -> bool:
+        return not self.problems and not _collect_bad(self.items)
 
     def has_next_page(self) -> bool:
         return self._next_options() is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from contextvars import ContextVar
@@ -15,9 +16,10 @@ from typing_extensions import ParamSpec
 
 from ._exceptions import APIResponseValidationError
 from ._models import InvalidDataError, parse_json
+from ._streaming import AsyncStream, Stream
 from ._types import PageSpec
 
-__all__ = ["APIResponse", "AsyncAPIResponse"]
+__all__ = ["APIResponse", "AsyncAPIResponse", "BinaryAPIResponse", "AsyncBinaryAPIResponse"]
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -31,44 +33,75 @@ class ParseSpec:
     """What a response body becomes: `cast_to` parsed as `kind`, or a page of items."""
 
     cast_to: Any
-    kind: str  # json | text | binary | empty
+    kind: str  # json | text | binary | empty | events (server-sent)
     strict: bool
     page: PageSpec | None = None
     # Builds the page object from (response, parsed body); set by the client.
     make_page: Callable[[httpx.Response, Any], Any] | None = None
+    # Whether the client is the async one (a binary body is then an `AsyncBinaryAPIResponse`).
+    asynchronous: bool = False
 
 
-def parse_content(spec: ParseSpec, response: httpx.Response, content: bytes) -> Any:
-    """Turn a response body into what the method returns."""
+def parse_content(
+    spec: ParseSpec, response: httpx.Response, content: bytes, retries_taken: int = 0
+) -> Any:
+    """Turn a response body into what the method returns.
+
+    A body that is not what the method declares (not JSON, or empty where a value is expected)
+    is an `APIResponseValidationError` carrying the body's text, in lenient mode too: leniency is
+    for JSON that does not match its schema, not for bodies that cannot be decoded.
+    """
     if spec.kind == "empty":
         return None
     if spec.kind == "binary":
-        return content
+        binary = AsyncBinaryAPIResponse if spec.asynchronous else BinaryAPIResponse
+        return binary(response, spec, retries_taken)
     if spec.kind == "text":
         return content.decode(response.encoding or "utf-8", errors="replace")
+    if spec.kind == "events":  # `cast_to` is the event type
+        events = AsyncStream if spec.asynchronous else Stream
+        return events(spec.cast_to, response, strict=spec.strict)
     if spec.make_page is not None:
-        return spec.make_page(response, json.loads(content) if content else None)
+        try:
+            return spec.make_page(response, _decoded(response, content))
+        except InvalidDataError as exc:  # strict mode: the page's items do not match
+            raise APIResponseValidationError(
+                response=response, body=json.loads(content), message=str(exc)
+            ) from None
     if not content:
-        return None
+        if spec.cast_to is object:
+            return None
+        raise APIResponseValidationError(
+            response=response, body="", message="Expected a JSON body, got an empty one"
+        )
     try:
         return parse_json(spec.cast_to, content, strict=spec.strict)
-    except InvalidDataError as exc:
+    except InvalidDataError as exc:  # strict mode: JSON that does not match, or no JSON at all
+        body = _decoded(response, content)
+        raise APIResponseValidationError(response=response, body=body, message=str(exc)) from None
+    except ValueError:
+        raise _undecodable(response, content) from None
+
+
+def _decoded(response: httpx.Response, content: bytes) -> object:
+    """The JSON a list method's page is read from."""
+    if not content:
         raise APIResponseValidationError(
-            response=response, body=_safe_json(content), message=str(exc)
-        ) from None
-    except ValueError as exc:
-        if spec.strict:
-            raise APIResponseValidationError(
-                response=response, body=None, message=str(exc)
-            ) from None
-        return content.decode(errors="replace")
-
-
-def _safe_json(content: bytes) -> object:
+            response=response, body="", message="Expected a JSON body, got an empty one"
+        )
     try:
         return json.loads(content)
     except ValueError:
-        return content.decode(errors="replace")
+        raise _undecodable(response, content) from None
+
+
+def _undecodable(response: httpx.Response, content: bytes) -> APIResponseValidationError:
+    text = content.decode(response.encoding or "utf-8", errors="replace")
+    media = response.headers.get("content-type", "no content type")
+    shown = text if len(text) <= 200 else text[:197] + "..."
+    return APIResponseValidationError(
+        response=response, body=text, message=f"Expected a JSON body, got {media}: {shown!r}"
+    )
 
 
 class _BaseResponse:
@@ -115,7 +148,13 @@ class APIResponse(_BaseResponse, Generic[T]):
         return json.loads(self.read())
 
     def parse(self) -> T:
-        return parse_content(self._spec, self.http_response, self.read())
+        return parse_content(self._spec, self.http_response, self.read(), self.retries_taken)
+
+    def write_to_file(self, file: str | os.PathLike[str]) -> None:
+        """Write the body to `file`, chunk by chunk (a streamed response is never held whole)."""
+        with open(file, "wb") as out:
+            for chunk in self.http_response.iter_bytes():
+                out.write(chunk)
 
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
         yield from self.http_response.iter_bytes(chunk_size)
@@ -144,7 +183,13 @@ class AsyncAPIResponse(_BaseResponse, Generic[T]):
         return json.loads(await self.read())
 
     async def parse(self) -> T:
-        return parse_content(self._spec, self.http_response, await self.read())
+        return parse_content(self._spec, self.http_response, await self.read(), self.retries_taken)
+
+    async def write_to_file(self, file: str | os.PathLike[str]) -> None:
+        """Write the body to `file`, chunk by chunk (a streamed response is never held whole)."""
+        with open(file, "wb") as out:
+            async for chunk in self.http_response.aiter_bytes():
+                out.write(chunk)
 
     async def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
         async for chunk in self.http_response.aiter_bytes(chunk_size):
@@ -160,6 +205,22 @@ class AsyncAPIResponse(_BaseResponse, Generic[T]):
 
     async def close(self) -> None:
         await self.http_response.aclose()
+
+
+class BinaryAPIResponse(APIResponse[bytes]):
+    """A binary body (a file, an image, audio): `.read()`, `.iter_bytes()`, `.text()`,
+    `.write_to_file(path)`. Through `with_streaming_response` the body is not read beforehand,
+    so `.iter_bytes()` and `.write_to_file()` stream it."""
+
+    def parse(self) -> bytes:
+        return self.read()
+
+
+class AsyncBinaryAPIResponse(AsyncAPIResponse[bytes]):
+    """The async twin of `BinaryAPIResponse`."""
+
+    async def parse(self) -> bytes:
+        return await self.read()
 
 
 # ---------------------------------------------------------------- method wrappers

@@ -8,6 +8,7 @@ validation (`InvalidDataError`). Imports nothing else of the runtime.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Optional, Union
@@ -60,7 +61,9 @@ def given(value: object) -> bool:
 
 
 Timeout = Union[float, httpx.Timeout, None]
-FileContent = Union[bytes, IO[bytes]]
+# What a file argument takes: its bytes, a binary file object or a path (opened when sent), alone
+# or as (filename, content) / (filename, content, content type).
+FileContent = Union[bytes, IO[bytes], "os.PathLike[str]"]
 FileTypes = Union[
     FileContent, tuple[Optional[str], FileContent], tuple[Optional[str], FileContent, Optional[str]]
 ]
@@ -80,8 +83,13 @@ class RequestOptions:
     form: Mapping[str, object] | None = None
     # Property -> (style, explode) where a form body's spec declares its encoding.
     form_encoding: Mapping[str, Sequence[object]] = field(default_factory=dict)
+    # A multipart body's parts; which of them are files, and the content type of the others
+    # where it is not plain text (JSON for objects).
     files: Mapping[str, object] | None = None
-    content: bytes | None = None
+    file_fields: Sequence[str] = ()
+    part_types: Mapping[str, str] = field(default_factory=dict)
+    # A binary body: bytes, a binary file object or a path (streamed, never read whole).
+    content: object = None
     # Wire name -> (style, explode) for query parameters that are not form/explode.
     query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
     extra_headers: Headers | None = None

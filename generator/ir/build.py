@@ -65,8 +65,9 @@ def derive_names(spec: Spec, config: Config) -> ir.SdkNames:
         base_url_env=config.get("base_url_env") or f"{env_prefix}_BASE_URL",
         log_env=config.get("log_env") or _log_env(config.get("api_key_env") or f"{env_prefix}_API_KEY"),
         title=title,
-        version=str(config.get("version") or package_version(info.get("version"))),
+        version=package_version(config.get("version") or info.get("version")),
         default_base_url=default_url,
+        api_version=str(info.get("version") or ""),
     )
 
 

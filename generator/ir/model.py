@@ -233,6 +233,13 @@ class BodyDef:
     schema: dict | None = field(default=None, compare=False, hash=False)
     # A form body's `encoding`: (property wire name, style, explode) where the spec declares one.
     encoding: tuple[tuple[str, str, bool], ...] = ()
+    # A multipart body's file parts (wire names), and those of them that take several files (an
+    # array of binary content: the part repeated on the wire).
+    file_fields: tuple[str, ...] = ()
+    file_lists: tuple[str, ...] = ()
+    # A multipart body's other parts that are not sent as plain text: (wire name, content type),
+    # from `encoding.contentType`, else `application/json` for objects and arrays of objects.
+    part_types: tuple[tuple[str, str], ...] = ()
 
 
 ResponseKind = Literal["json", "text", "binary", "empty"]
@@ -350,6 +357,8 @@ class SdkNames:
     title: str
     version: str
     default_base_url: str
+    # The spec's own `info.version`, as written (`version` is its PEP 440 form).
+    api_version: str = ""
 
 
 @dataclass(frozen=True)

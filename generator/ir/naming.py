@@ -35,6 +35,8 @@ import unicodedata
 from functools import cache
 from typing import Any
 
+from packaging.version import InvalidVersion, Version
+
 # Names generated annotations and class bodies use; a field with one of these
 # names would shadow the type inside the class body.
 _ANNOTATION_NAMES = {
@@ -393,17 +395,18 @@ def package_name(text: str) -> str:
     return name
 
 
-_PEP440 = re.compile(r"^[0-9]+(\.[0-9]+)*((a|b|rc)[0-9]+)?(\.post[0-9]+)?(\.dev[0-9]+)?$")
-
-
 def package_version(text: object) -> str:
-    """The SDK's version from the spec's `info.version`: kept when it is a plain PEP 440 version
-    (`1.2.0`, `2.0rc1`); else its numbers joined by dots (`2023-10-16` → `2023.10.16`, `v1` → `1`;
+    """The SDK's version from the spec's `info.version`, as PEP 440 normalises it (`v1.2.0` →
+    `1.2.0`, `1.0-beta` → `1.0b0`); else its numbers joined by dots (`2023-10-16` → `2023.10.16`;
     at most four); else `0.0.0`. The version goes into `pyproject.toml` and the `User-Agent`
-    header, so no other character of the spec's text reaches them."""
+    header, so no other character of the spec's text reaches them (the text itself is kept as
+    the package's `__api_version__`)."""
     raw = str(text).strip() if text is not None else ""
-    if _PEP440.match(raw) and len(raw) <= 64:
-        return raw
+    if raw.isascii() and len(raw) <= 64:
+        try:
+            return str(Version(raw))
+        except InvalidVersion:
+            pass
     numbers = [str(int(n)) for n in re.findall(r"[0-9]+", raw)[:4] if len(n) <= 12]
     return ".".join(numbers) or "0.0.0"
 

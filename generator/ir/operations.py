@@ -112,6 +112,51 @@ class OperationReader:
             return d if isinstance(d, ir.ModelDef) else None
         return None
 
+    def _unalias(self, t: ir.TypeRef) -> ir.TypeRef:
+        """`t` with nullability, constraints and type aliases seen through."""
+        while True:
+            if isinstance(t, (ir.Nullable, ir.Constrained)):
+                t = t.inner
+            elif isinstance(t, ir.Named) and isinstance(d := self.reader.definitions.get(t.name), ir.AliasDef):
+                t = d.type
+            else:
+                return t
+
+    def _is_file(self, t: ir.TypeRef) -> bool:
+        """A file part: binary content, or an array of it (the same part name repeated)."""
+        t = self._unalias(t)
+        if isinstance(t, ir.ListOf):
+            t = self._unalias(t.item)
+        return t == ir.Formatted("binary")
+
+    def _multipart(self, fields: tuple[ir.FieldDef, ...], encoding: Any) -> dict[str, Any]:
+        """A multipart body's `BodyDef` fields: its file parts, those that take several files, and
+        the other parts' content types: the `encoding` object's `contentType`, else JSON for an
+        object or an array of objects (OpenAPI's defaults)."""
+        declared = {
+            str(name): str(entry["contentType"]).split(",")[0].strip()
+            for name, entry in (encoding.items() if isinstance(encoding, dict) else ())
+            if isinstance(entry, dict) and isinstance(entry.get("contentType"), str)
+        }
+        files, lists, types = [], [], []
+        for f in fields:
+            t = self._unalias(f.type)
+            if self._is_file(t):
+                files.append(f.wire_name)
+                if isinstance(t, ir.ListOf):
+                    lists.append(f.wire_name)
+                continue
+            item = self._unalias(t.item) if isinstance(t, ir.ListOf) else t
+            members = item.members if isinstance(item, ir.UnionOf) else (item,)
+            structured = any(
+                isinstance(m, (ir.MapOf, ir.ListOf)) or self._model_of(m) is not None
+                for m in map(self._unalias, members)
+            )
+            content_type = declared.get(f.wire_name) or ("application/json" if structured else None)
+            if content_type:
+                types.append((f.wire_name, content_type))
+        return {"file_fields": tuple(files), "file_lists": tuple(lists), "part_types": tuple(types)}
+
     def _list_item(self, t: ir.TypeRef | None) -> ir.TypeRef | None:
         if isinstance(t, ir.Nullable):
             t = t.inner
@@ -268,16 +313,19 @@ class OperationReader:
             if isinstance(first, dict) and "value" in first:
                 example = first["value"]
         resolved, _, _ = self._deref(schema, media_pointer + "/schema", b_uri)
+        fields = model.fields if model is not None and kind in ("json", "form", "multipart") else None
+        parts = self._multipart(fields, (media_obj or {}).get("encoding")) if kind == "multipart" and fields else {}
         return ir.BodyDef(
             media_type=media,
             kind=kind,
             type=btype,
             required=bool(node.get("required")),
-            fields=model.fields if model is not None and kind in ("json", "form", "multipart") else None,
+            fields=fields,
             description=spec_text(node.get("description")),
             example=example,
             schema=resolved if isinstance(resolved, dict) else None,
             encoding=_form_encoding((media_obj or {}).get("encoding")) if kind == "form" else (),
+            **parts,
         )
 
     def _responses(self, raw: _RawOp, pointer: str, op_hint: str) -> tuple[ir.ResponseDef, tuple[ir.ResponseDef, ...]]:

@@ -572,6 +572,8 @@ class SchemaReader:
             fmt = node.get("format")
             if isinstance(fmt, str) and fmt in _FORMATS:
                 return ir.Formatted(_FORMATS[fmt])  # length bounds do not apply to dates
+            if fmt == "binary" or "contentMediaType" in node or "contentEncoding" in node:
+                return ir.Formatted("binary")  # file content: 3.0's `format: binary`, 3.1's content keywords
             return self._constrained(ir.Prim("str"), node, length=True)
         if t == "integer":
             return self._constrained(ir.Prim("int"), node, length=False)

@@ -79,8 +79,6 @@ class ClientView:
             return self.request_annotation(t.inner, seen)
         if isinstance(t, ir.Formatted) and t.fmt in ("date-time", "date"):
             return f"Union[{self.types.annotation(t)}, str]"
-        if isinstance(t, ir.Formatted) and t.fmt == "binary":
-            return "FileTypes"
         return self.types.annotation(t)
 
     def kwargs(self, op: ir.OperationDef) -> list[Kwarg]:
@@ -92,15 +90,15 @@ class ClientView:
             for f in body.fields:
                 if f.read_only:
                     continue
-                t = f.type
-                out.append(
-                    Kwarg(f.py_name, self.request_annotation(t), body.required and f.required, f.wire_name, "body")
-                )
+                annotation = self.request_annotation(f.type)
+                if f.wire_name in body.file_fields:
+                    annotation = "Sequence[FileTypes]" if f.wire_name in body.file_lists else "FileTypes"
+                out.append(Kwarg(f.py_name, annotation, body.required and f.required, f.wire_name, "body"))
         elif body is not None:
             out.append(
                 Kwarg(
                     "body",
-                    self.request_annotation(body.type) if body.kind != "binary" else "bytes",
+                    self.request_annotation(body.type) if body.kind != "binary" else "FileContent",
                     body.required,
                     "",
                     "whole_body",
@@ -150,7 +148,7 @@ class ClientView:
         if kind == "text":
             return "str"
         if kind == "binary":
-            return "bytes"
+            return "AsyncBinaryAPIResponse" if is_async else "BinaryAPIResponse"
         return self.cast_type(op)
 
     # ------------------------------------------------------------ server-sent events
@@ -159,7 +157,7 @@ class ClientView:
         """Whether the method can return `Stream[event]`: the response declares a `text/event-stream`."""
         return op.response.events is not None and op.pagination is None
 
-    def _stream_flag(self, op: ir.OperationDef) -> Kwarg | None:
+    def stream_flag(self, op: ir.OperationDef) -> Kwarg | None:
         """The boolean `stream` body property that chooses the event stream over the JSON body."""
         if op.response.kind != "json":
             return None
@@ -173,7 +171,7 @@ class ClientView:
         stream = f"{'AsyncStream' if is_async else 'Stream'}[{event}]"
         prefix, wait = ("async ", "await ") if is_async else ("", "")
         name, options = op.method_name, self.request_options(op)
-        flag = self._stream_flag(op)
+        flag = self.stream_flag(op)
         if flag is None:
             body = f"return {wait}self._client.request_stream({event}, {options})"
             return f"{prefix}def {name}(self, {self.params(op)}) -> {stream}:\n        {self.method_doc(op)}\n        {body}\n"
@@ -224,6 +222,10 @@ class ClientView:
             # The runtime asks for JSON by default; a server negotiating content (Prism does) answers
             # 406 to that for text, binary and vendor JSON types (`application/vnd.github+json`).
             header_items.insert(0, f"{py_literal('Accept')}: {py_literal(media)}")
+        body = op.body
+        sends = body.media_type.split(";")[0].strip() if body is not None and body.kind in ("binary", "text") else ""
+        if sends and "*" not in sends and not any(k.wire_name.lower() == "content-type" for k in headers):
+            header_items.append(f"{py_literal('Content-Type')}: {py_literal(sends)}")
         if header_items:
             args.append("headers={" + ", ".join(header_items) + "}")
         if by_where.get("cookie"):
@@ -240,7 +242,6 @@ class ClientView:
             )
         if op.security is not None:
             args.append(f"security={py_literal(op.security)}")
-        body = op.body
         if body is not None:
             target = {"json": "json", "form": "form", "multipart": "files", "binary": "content", "text": "content"}[
                 body.kind
@@ -257,6 +258,11 @@ class ClientView:
                 absent = "NOT_GIVEN" if target == "json" else "None"
                 value = f"{value} if any(not isinstance(v, NotGiven) for v in ({given},)) else {absent}"
             args.append(f"{target}={value}")
+            if body.file_fields:
+                names = [py_literal(name) for name in body.file_fields]
+                args.append("file_fields=(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")")
+            if body.part_types:
+                args.append("part_types=" + py_literal(dict(body.part_types)))
             if body.kind == "form" and body.encoding:
                 encoding = {name: (style, explode) for name, style, explode in body.encoding}
                 args.append("form_encoding=" + py_literal({k: list(v) for k, v in encoding.items()}))

@@ -228,6 +228,8 @@ class OpTests:
     sync_type: str  # what the sync method returns, as a type expression
     async_type: str
     skip_reason: str | None
+    # The method always returns server-sent events: the tests collect them, then check the list.
+    events: bool = False
 
 
 @dataclass(frozen=True)
@@ -269,6 +271,8 @@ class Planner:
                     t = op.pagination.item_type if op.pagination is not None else op.response.type
                     if t is not None and (op.pagination is not None or op.response.kind == "json"):
                         names |= set(ir.walk_named(t))
+                    if op.response.events is not None and self._always_streams(op):
+                        names |= set(ir.walk_named(op.response.events))
                 out.append(ResourceTests(resource.module, resource.class_name, accessor, ops, tuple(sorted(names))))
             for child in resource.children:
                 walk(child, accessor)
@@ -301,9 +305,16 @@ class Planner:
             sync_type=self._result_type(op, is_async=False),
             async_type=self._result_type(op, is_async=True),
             skip_reason=op.skip_reason,
+            events=self._always_streams(op),
         )
 
+    def _always_streams(self, op: ir.OperationDef) -> bool:
+        return self.view.streams(op) and self.view.stream_flag(op) is None
+
     def _result_type(self, op: ir.OperationDef, is_async: bool) -> str:
+        if self._always_streams(op):
+            assert op.response.events is not None
+            return f"List[{self.view.types.annotation(op.response.events)}]"
         if op.pagination is not None:
             item = self.view.cast_type(op)
             return f"_AsyncPage[{item}]" if is_async else f"_SyncPage[{item}]"
@@ -366,8 +377,8 @@ class Planner:
         for f in body.fields:
             if f.read_only or f.wire_name not in value:
                 continue
-            if _is_binary(f.type):
-                out[f.py_name] = _FILE_BYTES
+            if f.wire_name in body.file_fields:
+                out[f.py_name] = f"[{_FILE_BYTES}]" if f.wire_name in body.file_lists else _FILE_BYTES
             else:
                 out[f.py_name] = self._literal(value[f.wire_name], f.type)
         return out
@@ -423,12 +434,6 @@ class Planner:
 
 
 _UNSET: Any = object()
-
-
-def _is_binary(t: ir.TypeRef) -> bool:
-    while isinstance(t, (ir.Nullable, ir.Constrained)):
-        t = t.inner
-    return isinstance(t, ir.Formatted) and t.fmt == "binary"
 
 
 def _fit(value: Any, t: ir.TypeRef, definitions: dict[str, ir.Definition]) -> Any:

@@ -16,6 +16,7 @@ import logging
 import os
 import platform
 import random
+import re
 import time
 import uuid
 from collections.abc import Mapping
@@ -29,12 +30,25 @@ import httpx
 
 from ._auth import AuthParts, Credential, Credentials, Requirement, Scheme, redact
 from ._exceptions import APIConnectionError, APITimeoutError, status_error
+from ._files import AsyncFileSource, binary_content, multipart_parts
 from ._models import _to_json
 from ._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ._qs import encode_form, encode_query
 from ._response import RESPONSE_MODE, APIResponse, AsyncAPIResponse, ParseSpec, parse_content
 from ._streaming import AsyncStream, Stream
-from ._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, PageSpec, Query, RequestOptions, Timeout, given
+from ._types import (
+    NOT_GIVEN,
+    Body,
+    FileContent,
+    FileTypes,
+    Headers,
+    NotGiven,
+    PageSpec,
+    Query,
+    RequestOptions,
+    Timeout,
+    given,
+)
 
 __all__ = [
     "NOT_GIVEN",
@@ -48,6 +62,7 @@ __all__ = [
     "SyncAPIResource",
     "AsyncAPIResource",
     "path_template",
+    "FileContent",
     "FileTypes",
     "Timeout",
     "Headers",
@@ -107,6 +122,27 @@ def _param_text(value: object) -> str:
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return "" if value is None else str(value)
+
+
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# Printable ASCII but `%`: what percent-encoding of a non-ASCII header value leaves as it is.
+_HEADER_SAFE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) != "%")
+
+
+def header_item(name: str, value: str) -> tuple[str, str]:
+    """A header (from the spec or the caller) as it can go on the wire: non-ASCII text
+    percent-encoded as UTF-8; a name that is no HTTP token, or a control character in the
+    value, is a ValueError naming the header (not a UnicodeEncodeError from inside httpx)."""
+    if not name.isascii():
+        name = quote(name, safe="")
+    if not value.isascii():
+        value = quote(value, safe=_HEADER_SAFE)
+    if not _TOKEN.match(name):
+        raise ValueError(f"Cannot send the header {name!r}: a header name is letters, digits and !#$%&'*+-.^_`|~")
+    if _CONTROL.search(value):
+        raise ValueError(f"Cannot send the header {name!r}: its value holds a control character")
+    return name, value
 
 
 def to_jsonable(value: object) -> object:
@@ -222,7 +258,8 @@ class _BaseClient:
         self.strict_response_validation = strict_response_validation
         self._logger = _setup_logger(info)
         self._platform = _platform_headers(info)
-        self._base_headers = {k.lower(): v for k, v in {**self._platform, "Accept": "application/json"}.items()}
+        # A spec's version or a user's header may hold any text: sent percent-encoded, never refused by httpx.
+        self._base_headers = dict(header_item(k.lower(), v) for k, v in {**self._platform, "Accept": "application/json"}.items())
         self._base_url_text = str(self.base_url)
         self._origin = f"{self.base_url.scheme}://{self.base_url.netloc.decode()}/"
         self._owns_http = True
@@ -260,16 +297,18 @@ class _BaseClient:
     ) -> httpx.Request:
         url = options.url
         absolute = url.startswith(("http://", "https://"))
-        headers = {**self._base_headers, **{k.lower(): v for k, v in auth.headers.items()}}
-        headers.update((k.lower(), v) for k, v in self.default_headers.items())
+        headers = dict(self._base_headers)
+        headers.update(header_item(k.lower(), v) for k, v in auth.headers.items())
+        headers.update(header_item(k.lower(), v) for k, v in self.default_headers.items())
         for source in (options.headers, options.extra_headers):
             for k, v in (source or {}).items():
                 if not isinstance(v, NotGiven) and v is not None:
-                    headers[k.lower()] = _param_text(to_jsonable(v))
+                    name, text = header_item(k.lower(), _param_text(to_jsonable(v)))
+                    headers[name] = text
         cookies = [f"{k}={v}" for k, v in auth.cookies.items()]
         cookies += [f"{k}={_param_text(to_jsonable(v))}" for k, v in (options.cookies or {}).items() if given(v)]
         if cookies:
-            headers["cookie"] = "; ".join(cookies)
+            headers["cookie"] = header_item("cookie", "; ".join(cookies))[1]
         headers[RETRY_COUNT_HEADER] = str(retries_taken)
         if idem_key is not None:
             headers.setdefault(IDEMPOTENCY_HEADER.lower(), idem_key)
@@ -297,21 +336,18 @@ class _BaseClient:
             kwargs["content"] = urlencode(encode_form(values, styles)).encode()
             headers.setdefault("content-type", "application/x-www-form-urlencoded")
         elif options.files is not None:
-            # multipart: bytes, files and (name, content[, type]) tuples are parts with a file name
-            files, fields = {}, {}
-            for k, v in options.files.items():
-                if isinstance(v, NotGiven):
-                    continue
-                if isinstance(v, (bytes, tuple)) or hasattr(v, "read"):
-                    files[k] = v
-                else:
-                    value = to_jsonable(v)
-                    fields[k] = value if isinstance(value, str) else json.dumps(value)
-            kwargs["files"] = files or None
-            kwargs["data"] = fields
+            values = {
+                k: v if k in options.file_fields else to_jsonable(v) for k, v in options.files.items() if given(v)
+            }
+            values.update({k: to_jsonable(v) for k, v in (options.extra_body or {}).items()})
+            # every part goes in `files` (a text part with no file name): httpx sends a body with
+            # no file part urlencoded otherwise
+            kwargs["files"] = multipart_parts(values, options.file_fields, options.part_types)
         elif options.content is not None:
-            kwargs["content"] = options.content
+            content = kwargs["content"] = binary_content(options.content, isinstance(http, httpx.AsyncClient))
             headers.setdefault("content-type", "application/octet-stream")
+            if isinstance(content, AsyncFileSource) and (length := content.length()) is not None:
+                headers["content-length"] = str(length)  # httpx sends an async body chunked otherwise
         if not isinstance(options.timeout, NotGiven):
             kwargs["timeout"] = options.timeout
         elif not self._owns_http:  # a user's httpx client has its own default timeout
@@ -413,10 +449,19 @@ class SyncAPIClient(_BaseClient):
         return self._finish(spec, options)
 
     def request_stream(self, event_type: Any, options: RequestOptions) -> Stream[Any]:
-        """The response as server-sent events, each parsed as `event_type`; read as they arrive."""
+        """The response as server-sent events, each parsed as `event_type`; read as they arrive
+        (through `with_raw_response` / `with_streaming_response`: the response, whose `parse()`
+        gives the events)."""
         headers = {"Accept": "text/event-stream", **(options.headers or {})}
-        response, _ = self._send(replace(options, headers=headers), stream=True)
-        return Stream(event_type, response, strict=self.strict_response_validation)
+        mode = RESPONSE_MODE.get()
+        if mode is not None:
+            RESPONSE_MODE.set(None)
+        response, retries = self._send(replace(options, headers=headers), stream=True)
+        if mode is None:
+            return Stream(event_type, response, strict=self.strict_response_validation)
+        if mode == "raw":
+            response.read()
+        return APIResponse(response, ParseSpec(event_type, "events", self.strict_response_validation), retries)  # type: ignore[return-value]
 
     def request_page(self, page: PageSpec, item_type: Any, options: RequestOptions) -> Any:
         def make_page(response: httpx.Response, body: Any) -> SyncPage[Any]:
@@ -444,7 +489,7 @@ class SyncAPIClient(_BaseClient):
         response.read()
         if mode == "raw":
             return APIResponse(response, spec, retries)
-        return parse_content(spec, response, response.content)
+        return parse_content(spec, response, response.content, retries)
 
 
 class AsyncAPIClient(_BaseClient):
@@ -514,13 +559,21 @@ class AsyncAPIClient(_BaseClient):
         await _async_sleep(delay)
 
     async def request(self, cast_to: Any, options: RequestOptions, kind: str = "json") -> Any:
-        spec = ParseSpec(cast_to, kind, self.strict_response_validation)
+        spec = ParseSpec(cast_to, kind, self.strict_response_validation, asynchronous=True)
         return await self._finish(spec, options)
 
     async def request_stream(self, event_type: Any, options: RequestOptions) -> AsyncStream[Any]:
         headers = {"Accept": "text/event-stream", **(options.headers or {})}
-        response, _ = await self._send(replace(options, headers=headers), stream=True)
-        return AsyncStream(event_type, response, strict=self.strict_response_validation)
+        mode = RESPONSE_MODE.get()
+        if mode is not None:
+            RESPONSE_MODE.set(None)
+        response, retries = await self._send(replace(options, headers=headers), stream=True)
+        if mode is None:
+            return AsyncStream(event_type, response, strict=self.strict_response_validation)
+        if mode == "raw":
+            await response.aread()
+        spec = ParseSpec(event_type, "events", self.strict_response_validation, asynchronous=True)
+        return AsyncAPIResponse(response, spec, retries)  # type: ignore[return-value]
 
     async def request_page(self, page: PageSpec, item_type: Any, options: RequestOptions) -> Any:
         def make_page(response: httpx.Response, body: Any) -> AsyncPage[Any]:
@@ -551,7 +604,7 @@ class AsyncAPIClient(_BaseClient):
         await response.aread()
         if mode == "raw":
             return AsyncAPIResponse(response, spec, retries)
-        return parse_content(spec, response, response.content)
+        return parse_content(spec, response, response.content, retries)
 
 
 class SyncAPIResource:

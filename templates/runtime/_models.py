@@ -53,6 +53,7 @@ T = TypeVar("T")
 M = TypeVar("M", bound="SdkModel")
 
 _BAD = "_sdk_bad"  # key in __pydantic_private__ holding the bad fields of a model
+_ROOT = ""  # key in the bad fields of a model parsed from JSON that is not an object
 
 # Parsing matches JSON keys against wire names (aliases) only: a key that happens
 # to equal a field's Python name (`pipeline_id` for `pipelineId`) is an unknown
@@ -439,7 +440,7 @@ class SdkModel(pydantic.BaseModel):
         bad = self._own_bad()
         if bad and isinstance(data, dict):
             for name, problem in bad.items():
-                if problem.raw is MISSING:
+                if problem.raw is MISSING or name == _ROOT:
                     continue
                 info = type(self).model_fields.get(name)
                 data[(info.alias or name) if info else name] = problem.raw
@@ -561,10 +562,21 @@ def parse_python(tp: type[T] | Any, data: Any, *, strict: bool = False) -> T:
 def _coerce_top(tp: Any, data: Any) -> Any:
     """The lenient parse of `data`, which has just failed validation as `tp`."""
     name = getattr(tp, "__name__", "")
-    if isinstance(tp, type) and issubclass(tp, SdkModel) and isinstance(data, dict):
-        return tp._lenient(data, name, known_invalid=True)
+    if isinstance(tp, type) and issubclass(tp, SdkModel):
+        if isinstance(data, dict):
+            return tp._lenient(data, name, known_invalid=True)
+        return _not_an_object(tp, data)
     _, value, _ = _coerce(tp, data, name or "$", known_invalid=True)
     return value
+
+
+def _not_an_object(cls: type[M], data: object) -> M:
+    """The lenient parse, as `cls`, of JSON that is not an object (a string, an array): an
+    instance with no field set, keeping `data` as its one bad value, which `validate()` reports."""
+    obj = cls._lenient({}, cls.__name__, known_invalid=True)
+    bad = {_ROOT: Bad(cls.__name__, "an object", data, "not a JSON object"), **obj._own_bad()}
+    object.__setattr__(obj, "__pydantic_private__", {_BAD: bad})
+    return obj
 
 
 class ModelBuilder(Generic[M]):

@@ -93,15 +93,16 @@ def validator_for(doc: dict[str, Any], base_url: str) -> OpenAPI:
     paths: dict[str, Any] = {}
     for template, item in (served.get("paths") or {}).items():
         if isinstance(item, dict):  # path- and operation-level `servers` would override ours
-            item = {k: _for_openapi_core(v) for k, v in item.items() if k != "servers"}
+            item = {k: _for_openapi_core(v, served) for k, v in item.items() if k != "servers"}
         paths[template] = item
     served["paths"] = paths
     return OpenAPI.from_dict(served, config=Config(spec_validator_cls=None))  # pyright: ignore[reportArgumentType]
 
 
-def _for_openapi_core(operation: Any) -> Any:
+def _for_openapi_core(operation: Any, doc: dict[str, Any]) -> Any:
     """An operation without its own `servers`, and with `content: {}` (no body) left out of its
-    responses: openapi-core reads an empty content map as "a body is required"."""
+    responses: openapi-core reads an empty content map as "a body is required"; its bodies as
+    `_as_checked` gives them."""
     if not isinstance(operation, dict):
         return operation
     out = {k: v for k, v in operation.items() if k != "servers"}
@@ -109,11 +110,109 @@ def _for_openapi_core(operation: Any) -> Any:
     if isinstance(responses, dict):
         out["responses"] = {
             code: (
-                {k: v for k, v in r.items() if k != "content"} if isinstance(r, dict) and r.get("content") == {} else r
+                {k: v for k, v in r.items() if k != "content"}
+                if isinstance(r, dict) and r.get("content") == {}
+                else _as_checked(r, doc)
             )
             for code, r in responses.items()
         }
+    out["requestBody"] = _as_checked(out.get("requestBody"), doc)
+    if out["requestBody"] is None:
+        del out["requestBody"]
     return out
+
+
+def _as_checked(holder: Any, doc: dict[str, Any]) -> Any:
+    """A request body or response as openapi-core can check it, as Prism does:
+    - binary and event-stream bodies have no schema: openapi-core would check a binary body's
+      bytes, or an event stream's text, against the schema of a string or of one event (the
+      SDK's tests check what those bodies hold);
+    - a multipart body's parts are checked as the text they are (`41`, `true`), a file part as
+      any content: openapi-core checks a part's bytes against the schema of a number, a boolean
+      or a string."""
+    holder = _local(doc, holder)  # a response or body kept in `components` is checked the same
+    content = holder.get("content") if isinstance(holder, dict) else None
+    if not isinstance(content, dict):
+        return holder
+    checked = {}
+    for media, media_object in content.items():
+        m = media.split(";")[0].strip().lower()
+        binary = not (
+            _is_json(m) or m.startswith(("text/", "multipart/")) or m.endswith("urlencoded")
+        )
+        if isinstance(media_object, dict) and (binary or _is_events(m)):
+            media_object = {k: v for k, v in media_object.items() if k != "schema"}
+        elif isinstance(media_object, dict) and m == "multipart/form-data":
+            media_object = _multipart_as_sent(media_object, doc)
+        checked[media] = media_object
+    return {**holder, "content": checked}
+
+
+def _local(doc: dict[str, Any], node: Any) -> Any:
+    """`node` with a local `$ref` followed (any other `$ref` stays as it is)."""
+    seen = 0
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 50:
+        ref, seen = node["$ref"], seen + 1
+        if not ref.startswith("#/"):
+            return node
+        target: Any = doc
+        for token in ref[2:].split("/"):
+            token = token.replace("~1", "/").replace("~0", "~")
+            target = target.get(token) if isinstance(target, dict) else None
+        node = target
+    return node
+
+
+# What a multipart body's scalar parts hold on the wire: their text.
+_PART_TEXT = {
+    "integer": {"type": "string", "pattern": "^-?[0-9]+$"},
+    "number": {"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$"},
+    "boolean": {"type": "string", "enum": ["true", "false"]},
+}
+
+
+def _part_as_sent(doc: dict[str, Any], prop: Any) -> Any:
+    """The schema of a multipart part's text: any content for a file, the text of a number or a
+    boolean, an array's items likewise; anything else as the spec says."""
+    prop = _local(doc, prop)
+    if not isinstance(prop, dict):
+        return prop
+    kind = prop.get("type")
+    kinds = set(kind) if isinstance(kind, list) else {kind}
+    if "string" in kinds and (
+        prop.get("format") == "binary" or "contentMediaType" in prop or "contentEncoding" in prop
+    ):
+        return {}
+    if kinds == {"array"} and "items" in prop:
+        return {**prop, "items": _part_as_sent(doc, prop["items"])}
+    scalar = [k for k in kinds if k in _PART_TEXT]
+    if scalar and "string" not in kinds and len(kinds - {"null"}) == 1:
+        return _PART_TEXT[scalar[0]]
+    return prop
+
+
+def _readable(content_type: str) -> bool:
+    """Whether openapi-core reads a multipart part of this type as text it can check."""
+    return content_type == "text/plain" or _is_json(content_type)
+
+
+def _multipart_as_sent(media_object: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
+    schema = _local(doc, media_object.get("schema"))
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(properties, dict):
+        return media_object
+    encoding = media_object.get("encoding")
+    declared = {
+        name: str(entry.get("contentType")).split(";")[0].strip().lower()
+        for name, entry in (encoding.items() if isinstance(encoding, dict) else ())
+        if isinstance(entry, dict) and entry.get("contentType")
+    }
+    # a part of a declared type openapi-core cannot read (`text/csv`) is any content, as a file
+    as_sent = {
+        name: _part_as_sent(doc, prop) if _readable(declared.get(name, "text/plain")) else {}
+        for name, prop in properties.items()
+    }
+    return {**media_object, "schema": {**schema, "properties": as_sent}}
 
 
 def make_check(doc: dict[str, Any], direction: str = "response") -> Callable[[Any, Any], bool]:
@@ -426,8 +525,10 @@ class InProcessMock:
         self.synth = Synthesizer(doc, check=make_check(doc, "response"))
         paths = doc.get("paths") or {}
         literal = lambda t: len(re.sub(r"\{[^}]*\}", "", t))  # noqa: E731 - more literal text wins
-        self.routes = [(t, _template_regex(t)) for t in sorted(paths, key=lambda t: (-literal(t), t))]
-        self._answers: dict[tuple[str, str], tuple[int, list[tuple[str, str]], bytes]] = {}
+        self.routes = [
+            (t, _template_regex(t)) for t in sorted(paths, key=lambda t: (-literal(t), t))
+        ]
+        self._answers: dict[tuple[str, str, str], tuple[int, list[tuple[str, str]], bytes]] = {}
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self)
@@ -465,7 +566,7 @@ class InProcessMock:
             errors = [exc]
         if errors:
             return self._refuse(errors[0], operation)
-        return self._answer(template, method, operation)
+        return self._answer(template, method, operation, request.headers.get("accept", ""))
 
     def _refuse(self, error: BaseException, operation: dict[str, Any]) -> httpx.Response:
         found = violations(error)
@@ -494,14 +595,18 @@ class InProcessMock:
 
     # -- answering
 
-    def _answer(self, template: str, method: str, operation: dict[str, Any]) -> httpx.Response:
-        key = (template, method)
+    def _answer(
+        self, template: str, method: str, operation: dict[str, Any], accept: str
+    ) -> httpx.Response:
+        key = (template, method, accept)
         if key not in self._answers:
-            self._answers[key] = self._success(operation)
+            self._answers[key] = self._success(operation, accept)
         status, headers, content = self._answers[key]
         return httpx.Response(status, headers=headers, content=content)
 
-    def _success(self, operation: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
+    def _success(
+        self, operation: dict[str, Any], accept: str
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
         responses = operation.get("responses") or {}
         codes = sorted(str(c) for c in responses)
         code = next((c for c in codes if c.startswith("2") and c.isdigit()), None)
@@ -522,17 +627,13 @@ class InProcessMock:
         content = response.get("content") or {}
         if not isinstance(content, dict) or not content or status in (204, 304):
             return status, headers, b""
-        media = next((m for m in content if _is_json(m)), None) or next(iter(content))
+        media = _negotiate(content, accept)
         media_object = content.get(media) or {}
         value = self._example(media_object)
         if value is _NONE:
             value = self.synth.value(media_object.get("schema") or {}, full=True, direction="response")
         headers.append(("content-type", media))
-        if _is_json(media):
-            return status, headers, json.dumps(value).encode()
-        if isinstance(value, str):
-            return status, headers, value.encode()
-        return status, headers, json.dumps(value).encode() if media.startswith("text/") else b""
+        return status, headers, _encode(media, value)
 
     def _example(self, media_object: dict[str, Any]) -> Any:
         examples = media_object.get("examples")
@@ -551,6 +652,34 @@ _NONE: Any = object()
 def _is_json(media: str) -> bool:
     m = media.split(";")[0].strip().lower()
     return m == "application/json" or m.endswith("+json")
+
+
+def _is_events(media: str) -> bool:
+    return media.split(";")[0].strip().lower() == "text/event-stream"
+
+
+def _negotiate(content: dict[str, Any], accept: str) -> str:
+    """The media type to answer with: the one the request accepts (as Prism negotiates), else
+    JSON, else the first the spec lists."""
+    asked = [a.split(";")[0].strip().lower() for a in accept.split(",")]
+    return (
+        next((m for m in content if m.split(";")[0].strip().lower() in asked), None)
+        or next((m for m in content if _is_json(m)), None)
+        or next(iter(content))
+    )
+
+
+def _encode(media: str, value: Any) -> bytes:
+    """A response body of `media` holding `value`: JSON; server-sent events (the value as two
+    events, then the `[DONE]` sentinel streaming APIs end with); text; or bytes."""
+    if _is_json(media):
+        return json.dumps(value).encode()
+    if _is_events(media):
+        data = json.dumps(value)
+        return f"data: {data}\n\nid: 2\ndata: {data}\n\ndata: [DONE]\n\n".encode()
+    if isinstance(value, str):
+        return value.encode()
+    return json.dumps(value).encode() if media.startswith("text/") else b""
 
 
 # ---------------------------------------------------------------- the session's server
