@@ -15,9 +15,9 @@ of the wrong JSON type is reported, never silently converted.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import Enum
-from functools import cache
+from functools import cache, partial
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -513,11 +513,17 @@ def _strict_error(tp: Any, exc: ValidationError, data: Any) -> InvalidDataError:
     return InvalidDataError([Bad(f"{name}{loc}", expected, raw, str(err.get("msg")))])
 
 
+@cache
+def json_validator(tp: Any) -> Callable[[str | bytes], Any]:
+    """The first, strict step of `parse_json` as one call (for hot loops such as event streams);
+    raises pydantic's ValidationError where `parse_json` goes on to be lenient."""
+    return partial(_adapter(tp).validate_json, strict=True, **_BY_ALIAS_ONLY)
+
+
 def parse_json(tp: type[T] | Any, data: str | bytes, *, strict: bool = False) -> T:
     """Parse JSON text as `tp` (a model, `list[Model]`, any type). Lenient unless `strict`."""
-    adapter = _adapter(tp)
     try:
-        return adapter.validate_json(data, strict=True, **_BY_ALIAS_ONLY)
+        return json_validator(tp)(data)
     except ValidationError as exc:
         try:
             decoded = json.loads(data)

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import httpx
+from pydantic import ValidationError
 
 from ._exceptions import APIError
-from ._models import parse_python
+from ._models import json_validator, parse_json, parse_python
 
 __all__ = ["ServerSentEvent", "SSEDecoder", "Stream", "AsyncStream"]
 
@@ -28,7 +29,7 @@ T = TypeVar("T")
 DONE = "[DONE]"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ServerSentEvent:
     data: str = ""
     event: str | None = None
@@ -65,6 +66,14 @@ class SSEDecoder:
         lines = (self._buffer + text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self._buffer = lines.pop()  # an unfinished line waits for the next chunk
         for line in lines:
+            # The two commonest lines are handled here, without a call per line.
+            if line.startswith("data:"):
+                self._data.append(line[6:] if line.startswith("data: ") else line[5:])
+                continue
+            if not line and self._data:
+                events.append(ServerSentEvent("\n".join(self._data), self._event, self._id, self._retry))
+                self._data, self._event = [], None
+                continue
             event = self._line(line)
             if event is not None:
                 events.append(event)
@@ -152,16 +161,24 @@ class _StreamBase(Generic[T]):
         self._cast_to = cast_to
         self.response = response
         self._strict = strict
+        self._validate = json_validator(cast_to)
 
     def _convert(self, event: ServerSentEvent) -> T:
-        error = _error_of(event, self.response)
-        if error is not None:
-            raise error
+        text = event.data
+        # Only an `error` event or data naming `"error"` can carry one: the rest skip a JSON decode.
+        if event.event == "error" or '"error"' in text:
+            error = _error_of(event, self.response)
+            if error is not None:
+                raise error
         try:
-            data = event.json()
-        except ValueError:
-            data = event.data
-        return parse_python(self._cast_to, data, strict=self._strict)
+            return self._validate(text)  # valid JSON of the declared type: pydantic reads the text itself
+        except ValidationError:
+            pass
+        try:
+            return parse_json(self._cast_to, text, strict=self._strict)  # lenient, or strict's own error
+        except ValidationError:
+            pass  # not JSON at all (strict errors are InvalidDataError): the event's text as it is
+        return parse_python(self._cast_to, text, strict=self._strict)
 
 
 class Stream(_StreamBase[T]):
