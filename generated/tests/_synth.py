@@ -21,6 +21,7 @@ Standard library only: sdksmith copies this file into every generated SDK's
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -28,7 +29,7 @@ from typing import Any, Literal
 
 from ._patterns import sample_pattern
 
-__all__ = ["Check", "Synthesizer", "openapi30_null_types", "sample_pattern"]
+__all__ = ["Check", "Synthesizer", "openapi30_null_types", "pattern_found", "sample_pattern"]
 
 Check = Callable[[Any, Any], bool]
 Direction = Literal["request", "response"]
@@ -562,3 +563,27 @@ def _count(schema: Mapping[str, Any], key: str, default: Any = 0) -> Any:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return max(value, 0) if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+@functools.lru_cache(maxsize=4096)
+def _linear_pattern(pattern: str) -> Any:
+    """`pattern` compiled by RE2 (google-re2, when installed), or None where RE2 lacks a construct."""
+    try:
+        import re2  # type: ignore[import-not-found]  # optional: linear time, whatever the pattern
+    except ImportError:
+        return None
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        return re2.compile(pattern, options)
+    except Exception:  # noqa: BLE001 - a lookaround or backreference RE2 does not read: Python's re
+        return None
+
+
+def pattern_found(pattern: str, text: str) -> bool:
+    """JSON Schema's `pattern` test (unanchored search), in linear time where RE2 can read the
+    pattern: a spec's `([\\w.-]*)*` makes Python's backtracking `re` run for hours on a near-miss."""
+    compiled = _linear_pattern(pattern)
+    if compiled is not None:
+        return compiled.search(text) is not None
+    return re.search(pattern, text) is not None

@@ -32,7 +32,7 @@ from ..python.client_view import ClientView, Kwarg
 from ..python.paths import templates_dir
 from ..python.render import TypeNames, py_literal
 from ..spec.loader import Spec
-from .synth import Synthesizer, openapi30_null_types
+from .synth import Synthesizer, openapi30_null_types, pattern_found
 
 TESTS = "tests"
 _HERE = Path(__file__).resolve().parent
@@ -46,6 +46,7 @@ REQUIREMENTS = (
     "openapi-core>=0.22,<0.23",
     "openapi-spec-validator>=0.7.1,<0.8",
     "jsonschema-path>=0.3.4,<0.4",
+    "google-re2>=1.1",  # spec patterns checked in linear time (see _synth.pattern_found)
 )
 
 
@@ -177,12 +178,20 @@ def make_check(root: dict[str, Any], direction: str) -> Any:
         oas30_format_checker,
         oas31_format_checker,
     )
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.validators import extend
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT4, DRAFT202012
 
+    def pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Any:
+        """jsonschema's `pattern` keyword, searched in linear time where it can be (`pattern_found`)."""
+        if validator.is_type(instance, "string") and isinstance(pattern, str) and not pattern_found(pattern, instance):
+            yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
     is_30 = str(root.get("openapi", "")).startswith("3.0")
     doc = openapi30_null_types(root) if is_30 else root
-    cls: Any = (OAS30WriteValidator if direction == "request" else OAS30ReadValidator) if is_30 else OAS31Validator
+    base: Any = (OAS30WriteValidator if direction == "request" else OAS30ReadValidator) if is_30 else OAS31Validator
+    cls: Any = extend(base, {"pattern": pattern})
     formats = oas30_format_checker if is_30 else oas31_format_checker
     draft = DRAFT4 if is_30 else DRAFT202012
     uri = "urn:sdksmith:spec"
