@@ -19,10 +19,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sdksmith", description="Generate a typed Python SDK from an OpenAPI 3.0/3.1 spec."
     )
+    parser.add_argument("--version", action="version", version=f"sdksmith {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in (
         ("generate", "write the SDK for SPEC into DIR (atomically; hand-written files are kept)"),
-        ("check", "exit 0 when DIR is exactly what `generate` would write, 1 (listing files) otherwise"),
+        ("check", "exit 0 when DIR is exactly what `generate` would write, 1 (with a unified diff; -q: file names) otherwise"),
     ):
         cmd = sub.add_parser(name, help=help_text, description=help_text)
         cmd.add_argument("spec", metavar="SPEC", type=Path, help="OpenAPI document (YAML or JSON)")
@@ -34,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
             default=None,
             help="generator config (default: sdksmith.yaml beside SPEC, if present)",
         )
-        cmd.add_argument("-q", "--quiet", action="store_true", help="print only errors (no warnings)")
+        cmd.add_argument(
+            "-q", "--quiet", action="store_true", help="print only errors (no warnings); check: file names, no diff"
+        )
         cmd.add_argument(
             "--strict", action="store_true", help="treat warnings about the spec as errors (exit 2, nothing written)"
         )
@@ -52,6 +55,15 @@ def _parser() -> argparse.ArgumentParser:
     mock.add_argument("-p", "--port", type=int, default=4010, help="port to listen on (default: 4010)")
     mock.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("sdksmith")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
 
 
 def _print_problems(problems: list[Problem]) -> None:
@@ -136,11 +148,17 @@ def run(argv: list[str] | None = None) -> int:
             if not args.quiet:
                 print(f"sdksmith: wrote {len(generated)} files to {args.output}")
             return 0
+        if not args.output.is_dir():
+            print(f"sdksmith: {args.output} does not exist: `sdksmith generate` would create it")
+            return EXIT_DIFFERS
         differing = diff_tree(args.output, generated)
         if differing:
             print(f"sdksmith: {args.output} is not what {args.spec} generates:")
-            for line in differing:
-                print(f"  {line}")
+            for drift in differing:
+                if args.quiet:
+                    print(f"  {drift.rel} ({drift.status})")
+                else:
+                    sys.stdout.write(drift.unified())
             return EXIT_DIFFERS
         if not args.quiet:
             print(f"sdksmith: {args.output} is up to date")

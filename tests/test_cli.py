@@ -53,12 +53,12 @@ def test_check_reports_drift_after_a_spec_edit(spec_copy: Path, tmp_path: Path):
     before = tree_bytes(out)
     # Whatever drift the committed tree has is test_check_passes_on_the_committed_tree's
     # business; here only what the edit adds to it counts.
-    baseline = _listed(sdksmith("check", spec_copy, "-o", out, cwd=tmp_path))
+    baseline = _listed(sdksmith("check", spec_copy, "-o", out, "-q", cwd=tmp_path))
     text = spec_copy.read_text()
     old = "description: Identifier of the experiment."
     assert old in text
     spec_copy.write_text(text.replace(old, "description: Identifier of the experiment (edited)."))
-    result = sdksmith("check", spec_copy, "-o", out, cwd=tmp_path)
+    result = sdksmith("check", spec_copy, "-o", out, "-q", cwd=tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     added = _listed(result) - baseline
     assert "experiments_sdk/types/experiment.py (differs)" in added, added
@@ -81,7 +81,7 @@ def test_check_lists_missing_extra_and_changed_files(spec_copy: Path, tmp_path: 
     manifest = out / MANIFEST
     manifest.write_text(manifest.read_text() + "experiments_sdk/types/gone.py\n")
     (out / "experiments_sdk" / "types" / "gone.py").write_text("")
-    result = sdksmith("check", spec_copy, "-o", out)
+    result = sdksmith("check", spec_copy, "-o", out, "-q")
     assert result.returncode == 1
     listed = sorted(line.strip() for line in result.stdout.splitlines()[1:] if line.strip())
     assert listed == sorted(
@@ -94,11 +94,67 @@ def test_check_lists_missing_extra_and_changed_files(spec_copy: Path, tmp_path: 
     ), listed
 
 
-def test_check_on_an_empty_directory_lists_everything(spec_copy: Path, tmp_path: Path):
+def test_check_on_a_missing_directory_says_so_in_one_line(spec_copy: Path, tmp_path: Path):
     result = sdksmith("check", spec_copy, "-o", tmp_path / "nothing-here")
     assert result.returncode == 1
-    assert f"{MANIFEST} (missing)" in result.stdout
-    assert "experiments_sdk/types/experiment.py (missing)" in result.stdout
+    assert result.stdout.strip().splitlines() == [
+        f"sdksmith: {tmp_path / 'nothing-here'} does not exist: `sdksmith generate` would create it"
+    ]
+
+
+def test_check_prints_a_unified_diff_of_what_generate_would_change(spec_copy: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    assert generate(spec_copy, out).returncode == 0
+    readme = out / "README.md"
+    original = readme.read_text()
+    first = original.splitlines()[0]
+    readme.write_text(original.replace(first, first + " (edited by hand)", 1))
+    (out / "experiments_sdk" / "types" / "error.py").unlink()
+    result = sdksmith("check", spec_copy, "-o", out)
+    assert result.returncode == 1
+    diff = result.stdout
+    assert "--- a/README.md\n+++ b/README.md\n" in diff, diff
+    assert f"\n-{first} (edited by hand)\n+{first}\n" in diff, diff
+    assert "--- /dev/null\n+++ b/experiments_sdk/types/error.py\n" in diff, diff
+    # Applied with `patch`, the diff makes the tree what `generate` writes.
+    body = diff.split("\n", 1)[1]
+    subprocess.run(["patch", "-p1", "-s"], input=body, text=True, cwd=out, check=True)
+    assert sdksmith("check", spec_copy, "-o", out, "-q").returncode == 0
+
+
+def test_version():
+    result = sdksmith("--version")
+    assert result.returncode == 0 and re.fullmatch(r"sdksmith \S+\n", result.stdout), result.stdout
+
+
+def test_generate_into_a_new_repository_keeps_its_files(spec_copy: Path, tmp_path: Path):
+    out = tmp_path / "repo"
+    (out / ".git").mkdir(parents=True)
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (out / ".gitignore").write_text("__pycache__/\n")
+    (out / ".vscode").mkdir()
+    (out / ".vscode" / "settings.json").write_text("{}\n")
+    result = generate(spec_copy, out)
+    assert result.returncode == 0, result.stderr
+    assert (out / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"
+    assert (out / ".gitignore").read_text() == "__pycache__/\n"
+    assert (out / ".vscode" / "settings.json").exists()
+    assert (out / MANIFEST).exists()
+    # Anything else in a folder with no manifest is still refused.
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine\n")
+    refused = generate(spec_copy, other)
+    assert refused.returncode == 2 and "refusing to overwrite" in refused.stderr
+
+
+def test_renaming_the_spec_file_changes_nothing(spec_copy: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    assert generate(spec_copy, out).returncode == 0
+    renamed = spec_copy.with_name("openapi.yaml")
+    spec_copy.rename(renamed)
+    result = sdksmith("check", renamed, "-o", out, "-q")
+    assert result.returncode == 0, result.stdout
 
 
 def test_two_generations_are_byte_identical(spec_copy: Path, tmp_path: Path):

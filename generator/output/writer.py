@@ -10,15 +10,19 @@ leaves the output directory exactly as it was.
 
 from __future__ import annotations
 
+import difflib
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SpecError
 
 MANIFEST = ".sdksmith-manifest"
+# What a new repository or an editor puts in a folder before any code: generating there is fine.
+_SCAFFOLDING = frozenset({".git", ".gitignore", ".gitattributes", ".github", ".vscode", ".idea", ".DS_Store"})
 
 
 def read_manifest(out: Path) -> set[str] | None:
@@ -70,7 +74,7 @@ def write_tree(out: Path, generated: dict[str, bytes], seeds: dict[str, bytes]) 
     old_manifest = read_manifest(out)
     if out.exists() and not out.is_dir():
         raise SpecError.one(str(out), "", "output path exists and is not a directory")
-    if out.exists() and old_manifest is None and any(out.iterdir()):
+    if out.exists() and old_manifest is None and any(p.name not in _SCAFFOLDING for p in out.iterdir()):
         raise SpecError.one(
             str(out), "", f"output directory is not empty and has no {MANIFEST}: refusing to overwrite it"
         )
@@ -113,7 +117,26 @@ def write_tree(out: Path, generated: dict[str, bytes], seeds: dict[str, bytes]) 
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def diff_tree(out: Path, generated: dict[str, bytes]) -> list[str]:
+@dataclass(frozen=True)
+class Drift:
+    """One file whose content on disk is not what `generate` would write."""
+
+    rel: str
+    status: str  # "differs", "missing" or "would be removed"
+    on_disk: bytes | None
+    expected: bytes | None
+
+    def unified(self) -> str:
+        """The change `generate` would make, as a unified diff (what `git diff` and `ruff --diff` show)."""
+        before = (self.on_disk or b"").decode(errors="replace").splitlines(keepends=True)
+        after = (self.expected or b"").decode(errors="replace").splitlines(keepends=True)
+        old_label = f"a/{self.rel}" if self.on_disk is not None else "/dev/null"
+        new_label = f"b/{self.rel}" if self.expected is not None else "/dev/null"
+        lines = difflib.unified_diff(before, after, old_label, new_label)
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def diff_tree(out: Path, generated: dict[str, bytes]) -> list[Drift]:
     """Files that differ between `out` and what would be generated (hand-written files ignored)."""
     out = out.resolve()
     old = read_manifest(out) or set()
@@ -122,10 +145,11 @@ def diff_tree(out: Path, generated: dict[str, bytes]) -> list[str]:
     differing = []
     for rel in sorted(set(expected) | old):
         path = out / rel
+        on_disk = path.read_bytes() if path.is_file() else None
         if rel not in expected:
-            differing.append(f"{rel} (would be removed)")
-        elif not path.is_file():
-            differing.append(f"{rel} (missing)")
-        elif path.read_bytes() != expected[rel]:
-            differing.append(f"{rel} (differs)")
+            differing.append(Drift(rel, "would be removed", on_disk, None))
+        elif on_disk is None:
+            differing.append(Drift(rel, "missing", None, expected[rel]))
+        elif on_disk != expected[rel]:
+            differing.append(Drift(rel, "differs", on_disk, expected[rel]))
     return differing
