@@ -34,8 +34,8 @@ class ParseSpec:
     kind: str  # json | text | binary | empty
     strict: bool
     page: PageSpec | None = None
-    # Builds the page object from (response, parsed body); set by the client.
-    make_page: Callable[[httpx.Response, Any], Any] | None = None
+    # Builds the page object from (response, body); set by the client.
+    make_page: Callable[[httpx.Response, bytes], Any] | None = None
 
 
 def parse_content(spec: ParseSpec, response: httpx.Response, content: bytes) -> Any:
@@ -46,11 +46,11 @@ def parse_content(spec: ParseSpec, response: httpx.Response, content: bytes) -> 
         return content
     if spec.kind == "text":
         return content.decode(response.encoding or "utf-8", errors="replace")
-    if spec.make_page is not None:
-        return spec.make_page(response, json.loads(content) if content else None)
-    if not content:
+    if not content and spec.make_page is None:
         return None
     try:
+        if spec.make_page is not None:
+            return spec.make_page(response, content)
         return parse_json(spec.cast_to, content, strict=spec.strict)
     except InvalidDataError as exc:
         raise APIResponseValidationError(

@@ -257,6 +257,12 @@ class PaginationDef:
     cursor_param: str | None = None
     cursor_field: str | None = None
     limit_param: str | None = None
+    # The response model a page is (the page has its fields, typed), when the body is an object
+    # whose model declares the items field; None: a plain page of items. The page classes'
+    # names are settled once every type and resource is named (`placement.name_pages`).
+    page_model: str | None = None
+    page_class: str | None = None
+    async_page_class: str | None = None
 
 
 @dataclass(frozen=True)
@@ -350,6 +356,8 @@ class SdkNames:
     title: str
     version: str
     default_base_url: str
+    # The base exception every error of the SDK derives from (`GentraceError`).
+    error_name: str = "SdkError"
 
 
 @dataclass(frozen=True)

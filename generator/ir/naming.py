@@ -201,6 +201,12 @@ RESERVED_CLIENT_NAMES = RESERVED_CLASSES | {
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
+    "SdkError",
+    "DefaultHttpxClient",
+    "DefaultAsyncHttpxClient",
+    "DefaultAioHttpClient",
+    "PageInfo",
+    "CallOptions",
 }
 # Package names that would shadow a module the SDK, its tests or Python itself import.
 _SDK_DEPENDENCIES = {

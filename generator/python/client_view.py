@@ -140,10 +140,30 @@ class ClientView:
             return self.types.annotation(op.response.type)
         return "object"
 
+    def page_type(self, op: ir.OperationDef, is_async: bool) -> str:
+        """The class of a paged operation's pages: the generated page of its response model, or a
+        plain page of its items."""
+        p = op.pagination
+        assert p is not None
+        if p.page_class is not None and p.async_page_class is not None:
+            return p.async_page_class if is_async else p.page_class
+        return f"{'AsyncPage' if is_async else 'SyncPage'}[{self.cast_type(op)}]"
+
+    def page_classes(self, resource: ir.ResourceDef) -> list[tuple[str, str, str, str]]:
+        """(sync class, async class, item type, response model) of every page class the resource's
+        methods return, once each."""
+        out: dict[str, tuple[str, str, str, str]] = {}
+        for op in resource.operations:
+            p = op.pagination
+            if p is not None and p.page_class and p.async_page_class and p.page_model:
+                out.setdefault(p.page_class, (p.page_class, p.async_page_class, self.cast_type(op), p.page_model))
+        return list(out.values())
+
     def return_type(self, op: ir.OperationDef, is_async: bool) -> str:
         if op.pagination is not None:
             item = self.cast_type(op)
-            return f"AsyncPaginator[{item}]" if is_async else f"SyncPage[{item}]"
+            page = self.page_type(op, is_async)
+            return f"AsyncPaginator[{item}, {page}]" if is_async else page
         kind = op.response.kind
         if kind == "empty":
             return "None"
@@ -326,6 +346,8 @@ class ClientView:
                     wanted |= request_names(op.body.type)
             if op.pagination is not None:
                 wanted |= set(ir.walk_named(op.pagination.item_type))
+                if op.pagination.page_model is not None:
+                    wanted.add(op.pagination.page_model)
             elif op.response.type is not None:
                 wanted |= set(ir.walk_named(op.response.type))
             if op.response.events is not None and self.streams(op):

@@ -47,6 +47,7 @@ __all__ = [
     "NonNull",
     "parse_json",
     "parse_python",
+    "mark_bad",
 ]
 
 T = TypeVar("T")
@@ -119,7 +120,9 @@ class JsonField(Generic[T]):
 
 
 class OpenEnum(Enum):
-    """Base of generated enums: unknown values are kept as non-member instances.
+    """Base of generated enums (`class SpanType(str, OpenEnum)`): members are `str` (or `int`,
+    `float`) and `str()`, `format()`, f-strings, `==` and `hash()` treat them as their values;
+    unknown values are kept as non-member instances.
 
     `SpanType("llm") is SpanType.LLM`; `SpanType("new-kind")` is an instance
     too, with `.value == "new-kind"` and `.is_known is False`.
@@ -146,6 +149,17 @@ class OpenEnum(Enum):
     def is_known(self) -> bool:
         """False for a value the spec did not list (the server is newer than the SDK)."""
         return self._name_ in type(self).__members__
+
+    # Members read as their values, like the raw values they stand for: `f"{kind}"` is
+    # "llm", not "SpanType.LLM", and a member finds the raw value's dict entry.
+    def __str__(self) -> str:
+        return str(self._value_)
+
+    def __format__(self, format_spec: str) -> str:
+        return format(self._value_, format_spec)
+
+    def __hash__(self) -> int:
+        return hash(self._value_)
 
 
 class _NonNull:
@@ -190,7 +204,26 @@ def _describe_type(tp: Any) -> str:
 
 @cache
 def _adapter(tp: Any) -> TypeAdapter[Any]:
+    _complete(tp, set())
     return TypeAdapter(tp)
+
+
+def _complete(tp: Any, seen: set[type]) -> None:
+    """Build every model `tp` reaches, so that the models a call returns are complete
+    (`__pydantic_complete__`, no `ForwardRef` in `model_fields`): an adapter of `list[Model]`
+    builds its own schema but leaves the deferred classes as they were."""
+    if isinstance(tp, type) and issubclass(tp, SdkModel):
+        if tp in seen:
+            return
+        seen.add(tp)
+        for klass in tp.__mro__:  # a page class's response model too
+            if issubclass(klass, SdkModel) and klass is not SdkModel and not klass.__pydantic_complete__:
+                klass.model_rebuild()
+        for info in tp.model_fields.values():
+            _complete(info.annotation, seen)
+        return
+    for arg in get_args(tp):
+        _complete(arg, seen)
 
 
 def _validate(tp: Any, value: Any) -> Any:
@@ -460,6 +493,15 @@ class SdkModel(pydantic.BaseModel):
         yield from bad.items()
 
 
+def mark_bad(model: SdkModel, name: str, bad: Bad) -> None:
+    """Record `name` of `model` as a bad field (kept raw, raised when read, listed by `validate()`)."""
+    private = object.__getattribute__(model, "__pydantic_private__")
+    if private is None:
+        private = {}
+        object.__setattr__(model, "__pydantic_private__", private)
+    private.setdefault(_BAD, {})[name] = bad
+
+
 def _extra_type(cls: type[SdkModel]) -> Any:
     """The declared type of additional properties (from `__pydantic_extra__`), or None."""
     if cls not in _EXTRA_TYPES:
@@ -550,6 +592,7 @@ def _coerce_list(tp: Any, items: list[Any], exc: ValidationError) -> list[Any]:
 
 def parse_python(tp: type[T] | Any, data: Any, *, strict: bool = False) -> T:
     """Like `parse_json`, for already-decoded JSON."""
+    _adapter(tp)  # completes the models `tp` reaches, once
     try:
         return _validate(tp, data)
     except ValidationError as exc:
