@@ -12,12 +12,14 @@ import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpx
 import pytest
 from client_fixtures import (  # noqa: F401  (fixtures)
     API_KEY,
     EXPERIMENT,
+    REPO,
     Server,
     exp_sdk,
     json_response,
@@ -304,3 +306,105 @@ def test_reexports_are_one_statement_per_module(exp_sdk):
                 key = (node.level, node.module or "")
                 seen[key] = seen.get(key, 0) + 1
         assert all(n == 1 for n in seen.values()), (path, seen)
+
+
+# ---------------------------------------------------------------- enums read as their values
+
+
+async def test_enum_members_read_as_their_values(make_client, exp_sdk):
+    server = Server([json_response(body={**EXPERIMENT, "status": "EVALUATING"})])
+    status = (await resolve(make_client(server).experiments.retrieve("e"))).status
+    Status = exp_sdk.types.ExperimentStatus
+    assert status is Status.EVALUATING and isinstance(status, str)
+    assert (str(status), f"{status}", format(status, ">12")) == ("EVALUATING", "EVALUATING", "  EVALUATING")
+    assert status == "EVALUATING" and hash(status) == hash("EVALUATING")
+    assert {"EVALUATING": 1}[status] == 1 and {status: 1}["EVALUATING"] == 1
+
+
+def test_enum_values_that_differ_from_names_and_unknown_values(exp_sdk):
+    OpenEnum = exp_sdk.mod("_models").OpenEnum
+
+    class Kind(str, OpenEnum):
+        LLM = "llm"
+
+    class Code(int, OpenEnum):
+        OK = 200
+
+    assert (str(Kind.LLM), f"{Kind.LLM}", hash(Kind.LLM)) == ("llm", "llm", hash("llm"))
+    assert {"llm": "found"}[Kind.LLM] == "found"
+    assert (str(Code.OK), f"{Code.OK:05d}", Code.OK == 200, {200: "ok"}[Code.OK]) == ("200", "00200", True, "ok")
+    new = Kind("tool")  # a value the SDK does not know yet: kept
+    assert (new.is_known, new.value, f"{new}", new == "tool", hash(new)) == (False, "tool", "tool", True, hash("tool"))
+
+
+# ---------------------------------------------------------------- what pyright sees
+
+PYRIGHT = REPO / "node_modules" / ".bin" / "pyright"
+
+USAGE = """
+from typing import List, Optional
+
+from typing_extensions import assert_type
+
+from experiments_sdk import AsyncExperiments, Experiments, ExperimentsError, NotFoundError
+from experiments_sdk.types import Experiment
+
+
+def sync_use(client: Experiments) -> None:
+    page = client.experiments.list()
+    assert_type(page.data, List[Experiment])
+    assert_type(page.next_cursor, Optional[str])
+    assert_type(page.items, list[Experiment])
+    for item in page:
+        assert_type(item, Experiment)
+    assert_type(client.post("/beta", cast_to=Experiment, body={"a": 1}), Experiment)
+    assert_type(client.get("/beta", cast_to=dict), dict)
+    try:
+        client.experiments.retrieve("x")
+    except ExperimentsError as exc:
+        assert_type(exc, ExperimentsError)
+
+
+def as_base(exc: NotFoundError) -> ExperimentsError:
+    return exc
+
+
+async def async_use(client: AsyncExperiments) -> None:
+    page = await client.experiments.list()
+    assert_type(page.data, List[Experiment])
+    async for item in client.experiments.list():
+        assert_type(item, Experiment)
+    assert_type(await client.patch("/beta", cast_to=Experiment), Experiment)
+"""
+
+
+def test_pyright_sees_typed_pages_casts_and_errors(exp_sdk):
+    assert PYRIGHT.exists(), "pyright is not installed: run `npm ci` (`make test` does)"
+    cases = {
+        "usage_ok.py": USAGE,
+        # each check must be able to fail
+        "usage_page.py": USAGE.replace(
+            "assert_type(page.next_cursor, Optional[str])", "assert_type(page.next_cursor, int)"
+        ),
+        "usage_cast.py": USAGE.replace('body={"a": 1}), Experiment)', 'body={"a": 1}), dict)'),
+        "usage_error.py": USAGE.replace(
+            "def as_base(exc: NotFoundError) -> ExperimentsError:", "def as_base(exc: NotFoundError) -> int:"
+        ),
+    }
+    for name, text in cases.items():
+        (exp_sdk.root / name).write_text(text)
+    run = subprocess.run(
+        [str(PYRIGHT), "--pythonpath", sys.executable, "--outputjson", *cases],
+        cwd=exp_sdk.root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    report = json.loads(run.stdout)
+    errors: dict[str, list[str]] = {name: [] for name in cases}
+    for diag in report["generalDiagnostics"]:
+        if diag["severity"] == "error":
+            errors[Path(diag["file"]).name].append(diag["message"])
+    assert errors["usage_ok.py"] == []
+    for name in ("usage_page.py", "usage_cast.py", "usage_error.py"):
+        assert len(errors[name]) == 1, (name, errors[name])

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from .. import ir
 from .render import TypeNames, docstring, py_literal
 
+# What a page class (templates/runtime/_pagination.py) adds to its response model.
+_PAGE_MEMBERS = {"items", "has_next_page", "next_page_info", "get_next_page", "iter_pages"}
+
 
 @dataclass(frozen=True)
 class Kwarg:
@@ -158,6 +161,15 @@ class ClientView:
             if p is not None and p.page_class and p.async_page_class and p.page_model:
                 out.setdefault(p.page_class, (p.page_class, p.async_page_class, self.cast_type(op), p.page_model))
         return list(out.values())
+
+    def pages_shadow_fields(self, resource: ir.ResourceDef) -> bool:
+        """Whether a page class's response model has a field named like a page member (`items`):
+        the page's member wins, which pyright reports as an incompatible override."""
+        for _, _, _, model in self.page_classes(resource):
+            d = self.definitions.get(model)
+            if isinstance(d, ir.ModelDef) and any(f.py_name in _PAGE_MEMBERS for f in d.fields):
+                return True
+        return False
 
     def return_type(self, op: ir.OperationDef, is_async: bool) -> str:
         if op.pagination is not None:
