@@ -408,3 +408,16 @@ def test_pyright_sees_typed_pages_casts_and_errors(exp_sdk):
     assert errors["usage_ok.py"] == []
     for name in ("usage_page.py", "usage_cast.py", "usage_error.py"):
         assert len(errors[name]) == 1, (name, errors[name])
+
+
+def test_aiohttp_is_imported_only_when_used(exp_sdk):
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import experiments_sdk as p; "
+        "p.Experiments(api_key='k'); p.AsyncExperiments(api_key='k'); dir(p); "
+        "assert 'aiohttp' not in sys.modules, 'imported with the client'; "
+        "p.DefaultAioHttpClient; assert 'aiohttp' in sys.modules; print('ok')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(exp_sdk.root)], capture_output=True, text=True, timeout=120
+    )
+    assert result.stdout.strip() == "ok", result.stderr[-2000:]

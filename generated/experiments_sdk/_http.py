@@ -51,25 +51,39 @@ class DefaultAsyncHttpxClient(httpx.AsyncClient):
 
 
 if TYPE_CHECKING:
-    DefaultAioHttpClient = DefaultAsyncHttpxClient
-else:
+
+    class DefaultAioHttpClient(DefaultAsyncHttpxClient):
+        """An async httpx client sending over aiohttp (`httpx-aiohttp`), with the SDK's defaults."""
+
+
+def __getattr__(name: str) -> Any:
+    # `DefaultAioHttpClient` is built on first use: importing aiohttp costs more than the rest
+    # of the SDK, and most users never send with it.
+    if name != "DefaultAioHttpClient":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     try:
         from httpx_aiohttp import HttpxAiohttpClient
     except ImportError:
 
-        class DefaultAioHttpClient(DefaultAsyncHttpxClient):
+        class Missing(DefaultAsyncHttpxClient):
             def __init__(self, **kwargs: Any) -> None:
                 raise RuntimeError(
                     "DefaultAioHttpClient needs httpx-aiohttp: install the SDK with its `aiohttp` extra"
                 )
 
+        cls: Any = Missing
     else:
 
-        class DefaultAioHttpClient(HttpxAiohttpClient):
+        class Aio(HttpxAiohttpClient):
             """An async httpx client sending over aiohttp, with the SDK's defaults."""
 
             def __init__(self, **kwargs: Any) -> None:
                 super().__init__(**_defaults(kwargs))
+
+        cls = Aio
+    cls.__name__ = cls.__qualname__ = name
+    globals()[name] = cls
+    return cls
 
 
 def check_http_client(http_client: object, expected: type[Any], kind: str) -> None:
