@@ -463,3 +463,13 @@ async def test_plain_page_whose_body_is_not_a_list(make_paging_client, paging_sd
     assert page.items == [] and await collect(page) == []
     with pytest.raises(paging_sdk.pkg.InvalidDataError, match="not an array"):
         page.validate()
+
+
+async def test_strict_page_with_bad_items_and_a_page_that_is_not_json(make_client, exp_sdk, mode):
+    bad = Server([httpx.Response(200, json={"data": "abc", "next_cursor": None})])
+    with pytest.raises(exp_sdk.errors.APIResponseValidationError, match="data"):
+        await resolve(make_client(bad, strict_response_validation=True).experiments.list())
+    for strict in (False, True):
+        garbage = Server([httpx.Response(200, content=b"<html>oops</html>")])
+        with pytest.raises(exp_sdk.errors.APIResponseValidationError):
+            await resolve(make_client(garbage, strict_response_validation=strict).experiments.list())

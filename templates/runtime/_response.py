@@ -55,7 +55,7 @@ def parse_content(spec: ParseSpec, response: httpx.Response, content: bytes) -> 
     except InvalidDataError as exc:
         raise APIResponseValidationError(response=response, body=_safe_json(content), message=str(exc)) from None
     except ValueError as exc:
-        if spec.strict:
+        if spec.strict or spec.make_page is not None:  # a page of a body that is not JSON: no page at all
             raise APIResponseValidationError(response=response, body=None, message=str(exc)) from None
         return content.decode(errors="replace")
 
