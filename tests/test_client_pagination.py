@@ -422,9 +422,10 @@ async def test_page_is_the_response_model(make_client, exp_sdk, mode):
 
 
 async def test_page_keeps_the_spec_name_of_its_items_field(make_paging_client, paging_sdk, mode):
-    server = Server([httpx.Response(200, json={"objects": [{"id": "p1", "name": "a"}], "extra": 1})])
-    page = await resolve(make_paging_client(server).projects.list(limit=1))
+    body = {"objects": [{"id": "p1", "name": "a"}], "state": "open", "extra": 1}
+    page = await resolve(make_paging_client(Server([httpx.Response(200, json=body)])).projects.list(limit=1))
     assert [p.id for p in page.objects] == ["p1"] and page.items == page.objects
+    assert page.state == "open" and page._state().raw == "open"  # the model's raw accessor, not the page's
     assert page.additional_properties == {"extra": 1}
     assert page.next_page_info() == paging_sdk.pkg.PageInfo(params={"starting_after": "p1"})
 

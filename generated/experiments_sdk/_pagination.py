@@ -91,10 +91,10 @@ def _item_id(item: Any, field: str) -> Any:
 class BasePage(SdkModel, Generic[T]):
     """What sync and async pages share: the items, and where the next page is."""
 
-    def _state(self) -> _PageState:
+    def _sdk_page_state(self) -> _PageState:
         return object.__getattribute__(self, "__pydantic_private__")[_STATE]
 
-    def _wire_value(self, wire: str) -> Any:
+    def _sdk_wire_value(self, wire: str) -> Any:
         """A body property as received (a declared field's raw JSON, or an unknown property)."""
         name = type(self)._wire_map().get(wire)
         if name is None:
@@ -106,15 +106,15 @@ class BasePage(SdkModel, Generic[T]):
         """This page's items (an alias of the items field: `page.data`, `page.objects` …).
 
         An items field that is not an array gives no items; `validate()` reports it."""
-        state = self._state()
+        state = self._sdk_page_state()
         if state.items is not None:
             return state.items
         name = type(self)._wire_map().get(state.spec.items or "")
         value = self._json_field(name).value if name is not None else None
         return value if isinstance(value, list) else []
 
-    def _next_options(self) -> RequestOptions | None:
-        state = self._state()
+    def _sdk_next_options(self) -> RequestOptions | None:
+        state = self._sdk_page_state()
         spec, options = state.spec, state.options
         query = dict(options.query or {})
         if spec.scheme == "link_header":
@@ -124,7 +124,7 @@ class BasePage(SdkModel, Generic[T]):
             return replace(options, url=url, query={})
         # A page shorter than `limit` does not end the walk: servers may cap `limit` lower.
         if spec.scheme == "cursor":
-            cursor = self._wire_value(spec.cursor_field) if spec.cursor_field else None
+            cursor = self._sdk_wire_value(spec.cursor_field) if spec.cursor_field else None
             param = spec.cursor_param or "cursor"
             # a cursor the server sends back unchanged would fetch this page forever
             if not cursor or cursor == query.get(param):
@@ -154,21 +154,21 @@ class BasePage(SdkModel, Generic[T]):
         return replace(options, query=query)
 
     def has_next_page(self) -> bool:
-        return self._next_options() is not None
+        return self._sdk_next_options() is not None
 
     def next_page_info(self) -> PageInfo | None:
         """What the next request changes (None on the last page)."""
-        options = self._next_options()
+        options = self._sdk_next_options()
         if options is None:
             return None
-        if self._state().spec.scheme == "link_header":
+        if self._sdk_page_state().spec.scheme == "link_header":
             return PageInfo(url=options.url)
-        before = self._state().options.query or {}
+        before = self._sdk_page_state().options.query or {}
         changed = {k: v for k, v in (options.query or {}).items() if before.get(k) != v}
         return PageInfo(params=changed)
 
-    def _require_next(self) -> RequestOptions:
-        options = self._next_options()
+    def _sdk_require_next(self) -> RequestOptions:
+        options = self._sdk_next_options()
         if options is None:
             # not StopIteration: raised inside a generator or coroutine it turns into a
             # confusing RuntimeError, or silently ends the caller's own loop
@@ -180,9 +180,9 @@ class SyncPage(BasePage[T]):
     """One page of a list; iterating it walks every item of every following page."""
 
     def get_next_page(self) -> Self:
-        state = self._state()
+        state = self._sdk_page_state()
         return state.client.request_page(
-            state.spec, state.item_type, self._require_next(), type(self)
+            state.spec, state.item_type, self._sdk_require_next(), type(self)
         )
 
     def iter_pages(self) -> Iterator[Self]:
@@ -202,9 +202,9 @@ class AsyncPage(BasePage[T]):
     """One page of a list; `async for` over it walks every item of every following page."""
 
     async def get_next_page(self) -> Self:
-        state = self._state()
+        state = self._sdk_page_state()
         return await state.client.request_page(
-            state.spec, state.item_type, self._require_next(), type(self)
+            state.spec, state.item_type, self._sdk_require_next(), type(self)
         )
 
     async def iter_pages(self) -> AsyncIterator[Self]:

@@ -107,6 +107,11 @@ _SDK_MODEL_NAMES = {
     "sdk_serialize",
     "set",
     "model",
+    # what a page (templates/runtime/_pagination.py) adds to the response model it is
+    "sdk_page_state",
+    "sdk_wire_value",
+    "sdk_next_options",
+    "sdk_require_next",
 }
 # Names a generated method's body looks up (resource.py.j2, client_view.py): a keyword argument
 # (a parameter or a flattened body property) so named would shadow them. The method's own options
