@@ -36,9 +36,11 @@ def timeout_of(request: httpx.Request) -> dict:
 # ---------------------------------------------------------------- timeouts
 
 
-async def test_default_timeout(make_client):
+async def test_default_timeout(make_client, exp_sdk, mode):
     server = Server()
-    await resolve(make_client(server).experiments.retrieve("exp-1"))
+    cls = exp_sdk.pkg.DefaultAsyncHttpxClient if mode == "async" else exp_sdk.pkg.DefaultHttpxClient
+    client = make_client(server, http_client=cls(transport=httpx.MockTransport(server)))
+    await resolve(client.experiments.retrieve("exp-1"))
     assert timeout_of(server.last) == {"connect": 5.0, "read": 60.0, "write": 60.0, "pool": 60.0}
 
 

@@ -365,7 +365,7 @@ async def test_page_number_pages_api(make_paging_client):
     third = await resolve(second.get_next_page())
     assert third.items == []
     assert not third.has_next_page()
-    assert page.body["total"] == 7
+    assert page.total == 7  # the response model's own field
 
 
 # ---------------------------------------------------------------- async specifics
@@ -402,3 +402,75 @@ async def test_raw_list_parses_to_a_page(make_client, exp_sdk, mode):
     page = await resolve(raw.parse())
     assert [e.id for e in page.items] == ["e1", "e2"]
     assert [e.id for e in await collect(page)] == ["e1", "e2", "e3", "e4", "e5"]
+
+
+# ---------------------------------------------------------------- the page is the response model
+
+
+async def test_page_is_the_response_model(make_client, exp_sdk, mode):
+    server = Server([experiment_pages])
+    page = await resolve(make_client(server).experiments.list(limit=2))
+    assert isinstance(page, exp_sdk.types.ExperimentList)  # every field of the response, typed
+    assert [e.id for e in page.data] == ["e1", "e2"]
+    assert page.items == page.data  # the documented alias
+    assert page.next_cursor == "c2"
+    assert page.to_dict()["next_cursor"] == "c2"
+    assert page.next_page_info() == exp_sdk.pkg.PageInfo(params={"cursor": "c2"})
+    last = await resolve(page.get_next_page())
+    last = await resolve(last.get_next_page())
+    assert last.next_cursor is None and last.next_page_info() is None and not last.has_next_page()
+
+
+async def test_page_keeps_the_spec_name_of_its_items_field(make_paging_client, paging_sdk, mode):
+    body = {"objects": [{"id": "p1", "name": "a"}], "state": "open", "extra": 1}
+    page = await resolve(make_paging_client(Server([httpx.Response(200, json=body)])).projects.list(limit=1))
+    assert [p.id for p in page.objects] == ["p1"] and page.items == page.objects
+    assert page.state == "open" and page._state().raw == "open"  # the model's raw accessor, not the page's
+    assert page.additional_properties == {"extra": 1}
+    assert page.next_page_info() == paging_sdk.pkg.PageInfo(params={"starting_after": "p1"})
+
+
+async def test_page_items_field_not_an_array_is_lenient(make_client, exp_sdk, mode):
+    server = Server([httpx.Response(200, json={"data": "abc", "next_cursor": None})])
+    page = await resolve(make_client(server).experiments.list())
+    assert page.items == []
+    assert await collect(page) == []  # never the characters of "abc"
+    assert [p.rsplit(".", 1)[-1] for p in page.invalid_fields()] == ["data"]
+    with pytest.raises(exp_sdk.pkg.InvalidDataError, match="data"):
+        page.validate()
+    assert page.to_dict()["data"] == "abc"  # kept as received
+
+
+async def test_plain_page_of_a_bare_list(make_paging_client, paging_sdk, mode):
+    def issues(request: httpx.Request) -> httpx.Response:
+        if param(request, "page") == "2":
+            return httpx.Response(200, json=[{"id": 3, "title": "c"}])
+        return httpx.Response(
+            200,
+            json=[{"id": 1, "title": "a"}, {"id": 2, "title": "b"}],
+            headers={"Link": '<https://paging.test/api/issues?page=2>; rel="next"'},
+        )
+
+    page = await resolve(make_paging_client(Server([issues])).issues.list())
+    page_class = paging_sdk.pkg.AsyncPage if mode == "async" else paging_sdk.pkg.SyncPage
+    assert isinstance(page, page_class)
+    assert [i.id for i in page.items] == [1, 2]
+    assert page.next_page_info() == paging_sdk.pkg.PageInfo(url="https://paging.test/api/issues?page=2")
+    assert [i.id for i in await collect(page)] == [1, 2, 3]
+
+
+async def test_plain_page_whose_body_is_not_a_list(make_paging_client, paging_sdk, mode):
+    page = await resolve(make_paging_client(Server([httpx.Response(200, json="abc")])).issues.list())
+    assert page.items == [] and await collect(page) == []
+    with pytest.raises(paging_sdk.pkg.InvalidDataError, match="not an array"):
+        page.validate()
+
+
+async def test_strict_page_with_bad_items_and_a_page_that_is_not_json(make_client, exp_sdk, mode):
+    bad = Server([httpx.Response(200, json={"data": "abc", "next_cursor": None})])
+    with pytest.raises(exp_sdk.errors.APIResponseValidationError, match="data"):
+        await resolve(make_client(bad, strict_response_validation=True).experiments.list())
+    for strict in (False, True):
+        garbage = Server([httpx.Response(200, content=b"<html>oops</html>")])
+        with pytest.raises(exp_sdk.errors.APIResponseValidationError):
+            await resolve(make_client(garbage, strict_response_validation=strict).experiments.list())

@@ -211,7 +211,7 @@ async def test_exponential_backoff_bounds(make_client, exp_sdk, sleeps):
 
 @pytest.mark.parametrize(("rand", "factor"), [(0.0, 1.0), (0.999999, 0.75)])
 async def test_backoff_jitter_extremes(make_client, exp_sdk, sleeps, monkeypatch, rand, factor):
-    monkeypatch.setattr(exp_sdk.base, "random", SimpleNamespace(random=lambda: rand))
+    monkeypatch.setattr(exp_sdk.mod("_retries"), "random", SimpleNamespace(random=lambda: rand))
     server = Server([httpx.ConnectError("refused")])
     client = make_client(server, max_retries=3)
     with pytest.raises(exp_sdk.errors.APIConnectionError):
@@ -220,14 +220,14 @@ async def test_backoff_jitter_extremes(make_client, exp_sdk, sleeps, monkeypatch
 
 
 def test_backoff_function_directly(exp_sdk):
-    backoff = exp_sdk.base.backoff_seconds
+    backoff = exp_sdk.mod("_retries").backoff_seconds
     for taken, top in [(0, 0.5), (1, 1.0), (3, 4.0), (4, 8.0), (10, 8.0)]:
         for _ in range(50):
             assert top * 0.75 <= backoff(taken, None) <= top
     assert backoff(0, httpx.Headers({"retry-after": "2"})) == 2.0
-    assert exp_sdk.base.retry_after_seconds(httpx.Headers({"retry-after": "61"})) is None
-    assert exp_sdk.base.retry_after_seconds(httpx.Headers({"retry-after": "-1"})) is None
-    assert exp_sdk.base.retry_after_seconds(httpx.Headers({"retry-after-ms": "60000"})) == 60.0
+    assert exp_sdk.mod("_retries").retry_after_seconds(httpx.Headers({"retry-after": "61"})) is None
+    assert exp_sdk.mod("_retries").retry_after_seconds(httpx.Headers({"retry-after": "-1"})) is None
+    assert exp_sdk.mod("_retries").retry_after_seconds(httpx.Headers({"retry-after-ms": "60000"})) == 60.0
 
 
 # ---------------------------------------------------------------- x-should-retry

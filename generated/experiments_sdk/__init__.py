@@ -11,84 +11,59 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
 
 import httpx
 
-from ._base_client import DEFAULT_MAX_RETRIES, NOT_GIVEN, NotGiven, Timeout
-from ._base_client import FileContent as FileContent
-from ._base_client import FileTypes as FileTypes
+from ._base_client import (
+    DEFAULT_MAX_RETRIES,
+    FileContent as FileContent,
+    FileTypes as FileTypes,
+    Timeout,
+)
 from ._models import (
     InvalidDataError as InvalidDataError,
-)
-from ._models import (
     JsonField as JsonField,
-)
-from ._models import (
     MissingFieldsError as MissingFieldsError,
-)
-from ._models import (
     parse_json as parse_json,
-)
-from ._models import (
     parse_python as parse_python,
 )
 from ._module_client import ModuleClient, ResourceProxy
+from ._types import NOT_GIVEN as NOT_GIVEN, NotGiven as NotGiven, Omit as Omit, omit as omit
 
 if TYPE_CHECKING:
-    from ._client import AsyncExperiments as AsyncExperiments
-    from ._client import Experiments as Experiments
+    from ._client import (
+        AsyncExperiments as AsyncExperiments,
+        Experiments as Experiments,
+        ExperimentsError as ExperimentsError,
+    )
     from ._exceptions import (
         APIConnectionError as APIConnectionError,
-    )
-    from ._exceptions import (
         APIError as APIError,
-    )
-    from ._exceptions import (
         APIResponseValidationError as APIResponseValidationError,
-    )
-    from ._exceptions import (
         APIStatusError as APIStatusError,
-    )
-    from ._exceptions import (
         APITimeoutError as APITimeoutError,
-    )
-    from ._exceptions import (
         AuthenticationError as AuthenticationError,
-    )
-    from ._exceptions import (
         BadRequestError as BadRequestError,
-    )
-    from ._exceptions import (
         ConflictError as ConflictError,
-    )
-    from ._exceptions import (
         InternalServerError as InternalServerError,
-    )
-    from ._exceptions import (
         MissingCredentialsError as MissingCredentialsError,
-    )
-    from ._exceptions import (
         NotFoundError as NotFoundError,
-    )
-    from ._exceptions import (
         PermissionDeniedError as PermissionDeniedError,
-    )
-    from ._exceptions import (
         RateLimitError as RateLimitError,
-    )
-    from ._exceptions import (
         UnprocessableEntityError as UnprocessableEntityError,
     )
-    from ._pagination import AsyncPage as AsyncPage
-    from ._pagination import AsyncPaginator as AsyncPaginator
-    from ._pagination import SyncPage as SyncPage
+    from ._http import (
+        DefaultAioHttpClient as DefaultAioHttpClient,
+        DefaultAsyncHttpxClient as DefaultAsyncHttpxClient,
+        DefaultHttpxClient as DefaultHttpxClient,
+    )
+    from ._pagination import (
+        AsyncPage as AsyncPage,
+        AsyncPaginator as AsyncPaginator,
+        PageInfo as PageInfo,
+        SyncPage as SyncPage,
+    )
     from ._response import (
         APIResponse as APIResponse,
-    )
-    from ._response import (
         AsyncAPIResponse as AsyncAPIResponse,
-    )
-    from ._response import (
         AsyncBinaryAPIResponse as AsyncBinaryAPIResponse,
-    )
-    from ._response import (
         BinaryAPIResponse as BinaryAPIResponse,
     )
     from .resources.experiments import AsyncExperiments as _AsyncExperimentsResource
@@ -101,6 +76,11 @@ __api_version__ = "1.0.0"
 _LAZY = {
     "Experiments": "._client",
     "AsyncExperiments": "._client",
+    "ExperimentsError": "._client",
+    "DefaultHttpxClient": "._http",
+    "DefaultAsyncHttpxClient": "._http",
+    "DefaultAioHttpClient": "._http",
+    "PageInfo": "._pagination",
     "AsyncPage": "._pagination",
     "AsyncPaginator": "._pagination",
     "SyncPage": "._pagination",
@@ -129,6 +109,47 @@ _LAZY = {
     ),
 }
 _RESOURCES = ("experiments",)
+
+__all__ = [
+    "__version__",
+    "init",
+    "InvalidDataError",
+    "JsonField",
+    "MissingFieldsError",
+    "parse_json",
+    "parse_python",
+    "NOT_GIVEN",
+    "NotGiven",
+    "Omit",
+    "omit",
+    "Experiments",
+    "AsyncExperiments",
+    "ExperimentsError",
+    "DefaultHttpxClient",
+    "DefaultAsyncHttpxClient",
+    "DefaultAioHttpClient",
+    "PageInfo",
+    "AsyncPage",
+    "AsyncPaginator",
+    "SyncPage",
+    "APIResponse",
+    "AsyncAPIResponse",
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "MissingCredentialsError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
+    "experiments",
+]
 
 
 def _make_client(**options: Any) -> AsyncExperiments:
@@ -172,3 +193,7 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

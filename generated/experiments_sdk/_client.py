@@ -14,6 +14,7 @@ from ._base_client import (
     AsyncAPIClient,
     Credential,
     NotGiven,
+    Omit,
     Scheme,
     SdkInfo,
     SyncAPIClient,
@@ -21,10 +22,17 @@ from ._base_client import (
 )
 
 if TYPE_CHECKING:
-    from .resources.experiments import AsyncExperiments as _AsyncExperimentsResource
-    from .resources.experiments import Experiments as _ExperimentsResource
+    from .resources.experiments import (
+        AsyncExperiments as _AsyncExperimentsResource,
+        Experiments as _ExperimentsResource,
+    )
 
-__all__ = ["Experiments", "AsyncExperiments", "SDK_INFO"]
+from ._types import SdkError
+
+__all__ = ["Experiments", "AsyncExperiments", "ExperimentsError", "SDK_INFO"]
+
+ExperimentsError = SdkError
+"""Base of every error the SDK raises (API errors, invalid data, missing credentials)."""
 
 SDK_INFO = SdkInfo(
     package="experiments_sdk",
@@ -63,7 +71,7 @@ class Experiments(SyncAPIClient):
         base_url: Union[str, httpx.URL, None] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        default_headers: Optional[Mapping[str, str]] = None,
+        default_headers: Optional[Mapping[str, Union[str, Omit]]] = None,
         default_query: Optional[Mapping[str, object]] = None,
         http_client: Optional[httpx.Client] = None,
         strict_response_validation: bool = False,
@@ -95,24 +103,32 @@ class Experiments(SyncAPIClient):
         base_url: Union[str, httpx.URL, None] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
         max_retries: Optional[int] = None,
-        default_headers: Optional[Mapping[str, str]] = None,
+        default_headers: Optional[Mapping[str, Union[str, Omit]]] = None,
+        set_default_headers: Optional[Mapping[str, Union[str, Omit]]] = None,
         default_query: Optional[Mapping[str, object]] = None,
+        set_default_query: Optional[Mapping[str, object]] = None,
         http_client: Optional[httpx.Client] = None,
         strict_response_validation: Optional[bool] = None,
     ) -> Self:
-        """A new client with some options changed, sharing this one's connection pool."""
-        options: dict[str, Any] = self._options()
-        given = {
+        """A new client with some options changed, sharing this one's connection pool.
+
+        `default_headers` and `default_query` are merged into this client's;
+        `set_default_headers` and `set_default_query` replace them.
+        """
+        changed = {
             "api_key": api_key,
             "base_url": base_url,
             "max_retries": max_retries,
-            "default_headers": default_headers,
-            "default_query": default_query,
             "strict_response_validation": strict_response_validation,
         }
-        options.update({k: v for k, v in given.items() if v is not None})
-        if not isinstance(timeout, NotGiven):
-            options["timeout"] = timeout
+        options: dict[str, Any] = self._copy_options(
+            changed,
+            timeout=timeout,
+            default_headers=default_headers,
+            set_default_headers=set_default_headers,
+            default_query=default_query,
+            set_default_query=set_default_query,
+        )
         return type(self)(**options, http_client=http_client or self._http)
 
     copy = with_options
@@ -134,7 +150,7 @@ class AsyncExperiments(AsyncAPIClient):
         base_url: Union[str, httpx.URL, None] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        default_headers: Optional[Mapping[str, str]] = None,
+        default_headers: Optional[Mapping[str, Union[str, Omit]]] = None,
         default_query: Optional[Mapping[str, object]] = None,
         http_client: Optional[httpx.AsyncClient] = None,
         strict_response_validation: bool = False,
@@ -166,24 +182,32 @@ class AsyncExperiments(AsyncAPIClient):
         base_url: Union[str, httpx.URL, None] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
         max_retries: Optional[int] = None,
-        default_headers: Optional[Mapping[str, str]] = None,
+        default_headers: Optional[Mapping[str, Union[str, Omit]]] = None,
+        set_default_headers: Optional[Mapping[str, Union[str, Omit]]] = None,
         default_query: Optional[Mapping[str, object]] = None,
+        set_default_query: Optional[Mapping[str, object]] = None,
         http_client: Optional[httpx.AsyncClient] = None,
         strict_response_validation: Optional[bool] = None,
     ) -> Self:
-        """A new client with some options changed, sharing this one's connection pool."""
-        options: dict[str, Any] = self._options()
-        given = {
+        """A new client with some options changed, sharing this one's connection pool.
+
+        `default_headers` and `default_query` are merged into this client's;
+        `set_default_headers` and `set_default_query` replace them.
+        """
+        changed = {
             "api_key": api_key,
             "base_url": base_url,
             "max_retries": max_retries,
-            "default_headers": default_headers,
-            "default_query": default_query,
             "strict_response_validation": strict_response_validation,
         }
-        options.update({k: v for k, v in given.items() if v is not None})
-        if not isinstance(timeout, NotGiven):
-            options["timeout"] = timeout
+        options: dict[str, Any] = self._copy_options(
+            changed,
+            timeout=timeout,
+            default_headers=default_headers,
+            set_default_headers=set_default_headers,
+            default_query=default_query,
+            set_default_query=set_default_query,
+        )
         return type(self)(**options, http_client=http_client or self._http)
 
     copy = with_options

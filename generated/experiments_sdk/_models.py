@@ -35,6 +35,7 @@ import pydantic_core
 from pydantic import ConfigDict, TypeAdapter, ValidationError, model_serializer
 from typing_extensions import Annotated, Literal, Self
 
+from ._enums import OpenEnum
 from ._types import MISSING, Bad, InvalidDataError, MissingFieldsError
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "NonNull",
     "parse_json",
     "parse_python",
+    "mark_bad",
 ]
 
 T = TypeVar("T")
@@ -66,7 +68,6 @@ _BY_ALIAS_ONLY: dict[str, Any] = (
 
 
 # Per-class caches, kept outside the classes so pydantic and Enum never see them.
-_UNKNOWN_MEMBERS: dict[type, dict[object, Any]] = {}
 _WIRE_MAPS: dict[type, dict[str, str]] = {}
 _EXTRA_TYPES: dict[type, Any] = {}
 
@@ -121,36 +122,6 @@ class JsonField(Generic[T]):
     __hash__ = None  # type: ignore[assignment]
 
 
-class OpenEnum(Enum):
-    """Base of generated enums: unknown values are kept as non-member instances.
-
-    `SpanType("llm") is SpanType.LLM`; `SpanType("new-kind")` is an instance
-    too, with `.value == "new-kind"` and `.is_known is False`.
-    """
-
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        member_type: Any = getattr(cls, "_member_type_", object)
-        accepted = (int, float) if member_type is float else member_type  # JSON `2` is a number too
-        if member_type is object or isinstance(value, bool) or not isinstance(value, accepted):
-            return None
-        if member_type is float:
-            value = float(cast(Any, value))
-        cache = _UNKNOWN_MEMBERS.setdefault(cls, {})
-        pseudo = cache.get(value)
-        if pseudo is None:
-            pseudo = cast(Any, member_type).__new__(cls, value)
-            pseudo._name_ = f"UNKNOWN[{value!r}]"
-            pseudo._value_ = value
-            cache[value] = pseudo
-        return pseudo
-
-    @property
-    def is_known(self) -> bool:
-        """False for a value the spec did not list (the server is newer than the SDK)."""
-        return self._name_ in type(self).__members__
-
-
 class _NonNull:
     """Annotation for an optional property that may be absent but not `null`.
 
@@ -193,7 +164,30 @@ def _describe_type(tp: Any) -> str:
 
 @cache
 def _adapter(tp: Any) -> TypeAdapter[Any]:
+    _complete(tp, set())
     return TypeAdapter(tp)
+
+
+def _complete(tp: Any, seen: set[type]) -> None:
+    """Build every model `tp` reaches, so that the models a call returns are complete
+    (`__pydantic_complete__`, no `ForwardRef` in `model_fields`): an adapter of `list[Model]`
+    builds its own schema but leaves the deferred classes as they were."""
+    if isinstance(tp, type) and issubclass(tp, SdkModel):
+        if tp in seen:
+            return
+        seen.add(tp)
+        for klass in tp.__mro__:  # a page class's response model too
+            if (
+                issubclass(klass, SdkModel)
+                and klass is not SdkModel
+                and not klass.__pydantic_complete__
+            ):
+                klass.model_rebuild()
+        for info in tp.model_fields.values():
+            _complete(info.annotation, seen)
+        return
+    for arg in get_args(tp):
+        _complete(arg, seen)
 
 
 def _validate(tp: Any, value: Any) -> Any:
@@ -484,6 +478,15 @@ class SdkModel(pydantic.BaseModel):
         yield from bad.items()
 
 
+def mark_bad(model: SdkModel, name: str, bad: Bad) -> None:
+    """Record `name` of `model` as a bad field (kept raw, raised when read, listed by `validate()`)."""
+    private = object.__getattribute__(model, "__pydantic_private__")
+    if private is None:
+        private = {}
+        object.__setattr__(model, "__pydantic_private__", private)
+    private.setdefault(_BAD, {})[name] = bad
+
+
 def _extra_type(cls: type[SdkModel]) -> Any:
     """The declared type of additional properties (from `__pydantic_extra__`), or None."""
     if cls not in _EXTRA_TYPES:
@@ -586,6 +589,7 @@ def _coerce_list(tp: Any, items: list[Any], exc: ValidationError) -> list[Any]:
 
 def parse_python(tp: type[T] | Any, data: Any, *, strict: bool = False) -> T:
     """Like `parse_json`, for already-decoded JSON."""
+    _adapter(tp)  # completes the models `tp` reaches, once
     try:
         return _validate(tp, data)
     except ValidationError as exc:

@@ -1,7 +1,12 @@
 """Auto-paging lists: `for item in client.x.list()` walks every page.
 
-One page class serves every scheme; a `PageSpec` (generated per operation)
-says where the items are and how the next request differs from this one:
+A page is the parsed response: when the body is an object with a model, the SDK
+generates `<Model>Page(SyncPage[Item], <Model>)`, so `page.data`, `page.has_more`
+… are the model's typed fields; `page.items` is the items field under one name
+for every API. A body that is the list itself gives a plain `SyncPage[Item]`.
+
+A `PageSpec` (generated per operation) says where the items are and how the
+next request differs from this one:
 - `cursor`: a cursor from the body (`next_cursor`, `cursor` …) goes into a query parameter;
 - `after_id`: the id of the last item goes into `starting_after` (or the first
   item's into `ending_before` when paging backwards);
@@ -12,35 +17,52 @@ says where the items are and how the next request differs from this one:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
-from dataclasses import replace
-from typing import Any, Generic, Protocol, TypeVar
+from dataclasses import dataclass, field, replace
+from typing import Any, Generic, TypeVar
 
 import httpx
+from typing_extensions import Self
 
-from ._models import _collect_bad, parse_python
-from ._types import MISSING, Bad, InvalidDataError, PageSpec, RequestOptions, given
+from ._models import SdkModel, mark_bad, parse_json, parse_python
+from ._types import Bad, InvalidDataError, PageSpec, RequestOptions, given
 
-__all__ = ["PageSpec", "SyncPage", "AsyncPage", "AsyncPaginator"]
+__all__ = [
+    "PageSpec",
+    "PageInfo",
+    "BasePage",
+    "SyncPage",
+    "AsyncPage",
+    "AsyncPaginator",
+    "build_page",
+]
 
 T = TypeVar("T")
+P = TypeVar("P", bound="AsyncPage[Any]")
 
 _LINK_NEXT = re.compile(r'<([^>]*)>\s*;[^,]*\brel="?next"?', re.IGNORECASE)
+_STATE = "_sdk_page"  # key in __pydantic_private__ holding the page's `_PageState`
 
 
-class _SyncPager(Protocol):
-    """The client a sync page fetches the next page with (`SyncAPIClient`)."""
+@dataclass(frozen=True)
+class PageInfo:
+    """Where the next page is: a whole URL (`link_header`), or the query parameters that change."""
 
-    def request_page(self, page: PageSpec, item_type: Any, options: RequestOptions) -> Any: ...
+    url: str | None = None
+    params: dict[str, object] = field(default_factory=dict)
 
 
-class _AsyncPager(Protocol):
-    """The client an async page fetches the next page with (`AsyncAPIClient`)."""
-
-    async def request_page(
-        self, page: PageSpec, item_type: Any, options: RequestOptions
-    ) -> Any: ...
+@dataclass
+class _PageState:
+    spec: PageSpec
+    item_type: Any
+    options: RequestOptions
+    response: httpx.Response
+    client: Any  # the SyncAPIClient / AsyncAPIClient that fetched the page
+    # A plain page's items, parsed; None for a model page, which reads its items field.
+    items: list[Any] | None
 
 
 def _next_link(response: httpx.Response) -> str | None:
@@ -66,55 +88,43 @@ def _item_id(item: Any, field: str) -> Any:
     ).get(field)
 
 
-class _PageBase(Generic[T]):
-    def __init__(
-        self,
-        *,
-        spec: PageSpec,
-        item_type: Any,
-        options: RequestOptions,
-        response: httpx.Response,
-        body: Any,
-        strict: bool,
-    ) -> None:
-        self._spec = spec
-        self._item_type = item_type
-        self._options = options
-        self._strict = strict
-        self.response = response
-        self.body = body
-        raw_items = (
-            body.get(spec.items, MISSING)
-            if spec.items is not None and isinstance(body, dict)
-            else body
-        )
-        # Items that are not an array (a string, an object) are kept raw and reported by
-        # `validate()`, never iterated; strict mode raises instead. Absent items are no items.
-        self.problems: list[Bad] = []
-        if not isinstance(raw_items, list) and raw_items is not None and raw_items is not MISSING:
-            where = "page" if spec.items is None else f"page.{spec.items}"
-            self.problems.append(Bad(where, "an array of items", raw_items, "not an array"))
-            if strict:
-                raise InvalidDataError(self.problems)
-        self.items: list[T] = parse_python(
-            list[item_type], raw_items if isinstance(raw_items, list) else [], strict=strict
-        )
+class BasePage(SdkModel, Generic[T]):
+    """What sync and async pages share: the items, and where the next page is."""
 
-    def _next_options(self) -> RequestOptions | None:
-        spec, options = self._spec, self._options
+    def _sdk_page_state(self) -> _PageState:
+        return object.__getattribute__(self, "__pydantic_private__")[_STATE]
+
+    def _sdk_wire_value(self, wire: str) -> Any:
+        """A body property as received (a declared field's raw JSON, or an unknown property)."""
+        name = type(self)._wire_map().get(wire)
+        if name is None:
+            return (self.__pydantic_extra__ or {}).get(wire)
+        return self._json_field(name).raw
+
+    @property
+    def items(self) -> list[T]:
+        """This page's items (an alias of the items field: `page.data`, `page.objects` …).
+
+        An items field that is not an array gives no items; `validate()` reports it."""
+        state = self._sdk_page_state()
+        if state.items is not None:
+            return state.items
+        name = type(self)._wire_map().get(state.spec.items or "")
+        value = self._json_field(name).value if name is not None else None
+        return value if isinstance(value, list) else []
+
+    def _sdk_next_options(self) -> RequestOptions | None:
+        state = self._sdk_page_state()
+        spec, options = state.spec, state.options
         query = dict(options.query or {})
         if spec.scheme == "link_header":
-            url = _next_link(self.response)
-            if not url or url == str(self.response.request.url):
+            url = _next_link(state.response)
+            if not url or url == str(state.response.request.url):
                 return None
             return replace(options, url=url, query={})
         # A page shorter than `limit` does not end the walk: servers may cap `limit` lower.
         if spec.scheme == "cursor":
-            cursor = (
-                self.body.get(spec.cursor_field)
-                if isinstance(self.body, dict) and spec.cursor_field
-                else None
-            )
+            cursor = self._sdk_wire_value(spec.cursor_field) if spec.cursor_field else None
             param = spec.cursor_param or "cursor"
             # a cursor the server sends back unchanged would fetch this page forever
             if not cursor or cursor == query.get(param):
@@ -143,64 +153,62 @@ class _PageBase(Generic[T]):
             return None
         return replace(options, query=query)
 
-    def validate(self) -> _PageBase[T]:
-        """Raise one `InvalidDataError` listing what is wrong with this page and its items; return self."""
-        problems = [*self.problems, *_collect_bad(self.items)]
-        if problems:
-            raise InvalidDataError(problems)
-        return self
-
-    def is_valid(self) -> bool:
-        return not self.problems and not _collect_bad(self.items)
-
     def has_next_page(self) -> bool:
-        return self._next_options() is not None
+        return self._sdk_next_options() is not None
 
-    def __repr__(self) -> str:
-        return (
-            f"<{type(self).__name__} items={len(self.items)} has_next_page={self.has_next_page()}>"
-        )
+    def next_page_info(self) -> PageInfo | None:
+        """What the next request changes (None on the last page)."""
+        options = self._sdk_next_options()
+        if options is None:
+            return None
+        if self._sdk_page_state().spec.scheme == "link_header":
+            return PageInfo(url=options.url)
+        before = self._sdk_page_state().options.query or {}
+        changed = {k: v for k, v in (options.query or {}).items() if before.get(k) != v}
+        return PageInfo(params=changed)
 
-
-class SyncPage(_PageBase[T]):
-    """One page of a list; iterating it walks every item of every following page."""
-
-    _client: _SyncPager
-
-    def get_next_page(self) -> SyncPage[T]:
-        options = self._next_options()
+    def _sdk_require_next(self) -> RequestOptions:
+        options = self._sdk_next_options()
         if options is None:
             # not StopIteration: raised inside a generator or coroutine it turns into a
             # confusing RuntimeError, or silently ends the caller's own loop
             raise RuntimeError("No next page: check has_next_page() first")
-        return self._client.request_page(self._spec, self._item_type, options)
+        return options
 
-    def iter_pages(self) -> Iterator[SyncPage[T]]:
-        page: SyncPage[T] = self
+
+class SyncPage(BasePage[T]):
+    """One page of a list; iterating it walks every item of every following page."""
+
+    def get_next_page(self) -> Self:
+        state = self._sdk_page_state()
+        return state.client.request_page(
+            state.spec, state.item_type, self._sdk_require_next(), type(self)
+        )
+
+    def iter_pages(self) -> Iterator[Self]:
+        page = self
         while True:
             yield page
             if not page.has_next_page():
                 return
             page = page.get_next_page()
 
-    def __iter__(self) -> Iterator[T]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[T]:  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         for page in self.iter_pages():
             yield from page.items
 
 
-class AsyncPage(_PageBase[T]):
-    _client: _AsyncPager
+class AsyncPage(BasePage[T]):
+    """One page of a list; `async for` over it walks every item of every following page."""
 
-    async def get_next_page(self) -> AsyncPage[T]:
-        options = self._next_options()
-        if options is None:
-            # not StopIteration: raised inside a generator or coroutine it turns into a
-            # confusing RuntimeError, or silently ends the caller's own loop
-            raise RuntimeError("No next page: check has_next_page() first")
-        return await self._client.request_page(self._spec, self._item_type, options)
+    async def get_next_page(self) -> Self:
+        state = self._sdk_page_state()
+        return await state.client.request_page(
+            state.spec, state.item_type, self._sdk_require_next(), type(self)
+        )
 
-    async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
-        page: AsyncPage[T] = self
+    async def iter_pages(self) -> AsyncIterator[Self]:
+        page = self
         while True:
             yield page
             if not page.has_next_page():
@@ -213,16 +221,59 @@ class AsyncPage(_PageBase[T]):
                 yield item
 
 
-class AsyncPaginator(Awaitable[AsyncPage[T]]):
+class AsyncPaginator(Awaitable[P], Generic[T, P]):
     """What async `list()` returns: `await` it for the first page, or `async for` every item."""
 
-    def __init__(self, fetch: Callable[[], Awaitable[AsyncPage[T]]]) -> None:
+    def __init__(self, fetch: Callable[[], Awaitable[P]]) -> None:
         self._fetch = fetch
 
-    def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
+    def __await__(self) -> Generator[Any, None, P]:
         return self._fetch().__await__()
 
     async def __aiter__(self) -> AsyncIterator[T]:
         page = await self._fetch()
         async for item in page:
             yield item
+
+
+def build_page(
+    page_cls: type[BasePage[Any]],
+    content: bytes,
+    *,
+    spec: PageSpec,
+    item_type: Any,
+    options: RequestOptions,
+    response: httpx.Response,
+    client: Any,
+    strict: bool,
+) -> Any:
+    """The page a response body makes: a model page parses the whole body as its model; a plain
+    page parses the items (the body, or its `spec.items` property) as `list[item_type]`."""
+    items: list[Any] | None = None
+    if page_cls.model_fields:
+        page: Any = parse_json(page_cls, content or b"null", strict=strict)
+        if not isinstance(page, page_cls):  # not a JSON object at all
+            page = page_cls._lenient({})
+    else:
+        body = json.loads(content) if content else None
+        page = page_cls._lenient(body if isinstance(body, dict) and spec.items is not None else {})
+        raw = (
+            body
+            if spec.items is None
+            else (body or {}).get(spec.items)
+            if isinstance(body, dict)
+            else None
+        )
+        items = parse_python(list[item_type], raw, strict=strict) if isinstance(raw, list) else []
+        if raw is not None and not isinstance(raw, list):
+            # never iterated as characters: kept raw, reported like any other bad field
+            bad = Bad(f"{page_cls.__name__}.{spec.items or '$'}", "array", raw, "not an array")
+            if strict:
+                raise InvalidDataError([bad])
+            mark_bad(page, spec.items or "$", bad)
+    private = object.__getattribute__(page, "__pydantic_private__")
+    if private is None:
+        private = {}
+        object.__setattr__(page, "__pydantic_private__", private)
+    private[_STATE] = _PageState(spec, item_type, options, response, client, items)
+    return page

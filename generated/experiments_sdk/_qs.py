@@ -1,4 +1,5 @@
-"""Query strings and form bodies: JSON-ready values as `(key, text)` pairs, per OpenAPI `style` / `explode`.
+"""Parameter and header text, query strings and form bodies: JSON-ready values as `(key, text)`
+pairs, per OpenAPI `style` / `explode`.
 
 Query parameters follow OpenAPI's styles exactly:
 - `form` (the default), exploded: `a=1&a=2` for arrays, `k=v` per property for objects; not
@@ -15,10 +16,14 @@ value (`a=`): how such APIs unset a field. `None` is left out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import date, datetime
+from enum import Enum
 from typing import Any
+from urllib.parse import quote
 
-__all__ = ["Style", "encode_query", "encode_form"]
+__all__ = ["Style", "encode_query", "encode_form", "header_item", "param_text"]
 
 Style = tuple[str, bool]  # (style, explode)
 _DELIMITERS = {"spaceDelimited": " ", "pipeDelimited": "|"}
@@ -111,3 +116,39 @@ def encode_form(values: Mapping[str, Any], encoding: Mapping[str, Style]) -> lis
 
 def _is_scalar_array_or_scalar(value: Any) -> bool:
     return _is_scalar(value) or (isinstance(value, list) and all(_is_scalar(v) for v in value))
+
+
+def param_text(value: object) -> str:
+    """A parameter value as text (OpenAPI's `simple` style: arrays comma-separated)."""
+    if isinstance(value, (list, tuple)):
+        return ",".join(param_text(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# Printable ASCII but `%`: what percent-encoding of a non-ASCII header value leaves as it is.
+_HEADER_SAFE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) != "%")
+
+
+def header_item(name: str, value: str) -> tuple[str, str]:
+    """A header (from the spec or the caller) as it can go on the wire: non-ASCII text
+    percent-encoded as UTF-8; a name that is no HTTP token, or a control character in the
+    value, is a ValueError naming the header (not a UnicodeEncodeError from inside httpx)."""
+    if not name.isascii():
+        name = quote(name, safe="")
+    if not value.isascii():
+        value = quote(value, safe=_HEADER_SAFE)
+    if not _TOKEN.match(name):
+        raise ValueError(
+            f"Cannot send the header {name!r}: a header name is letters, digits and !#$%&'*+-.^_`|~"
+        )
+    if _CONTROL.search(value):
+        raise ValueError(f"Cannot send the header {name!r}: its value holds a control character")
+    return name, value

@@ -36,8 +36,8 @@ class ParseSpec:
     kind: str  # json | text | binary | empty | events (server-sent)
     strict: bool
     page: PageSpec | None = None
-    # Builds the page object from (response, parsed body); set by the client.
-    make_page: Callable[[httpx.Response, Any], Any] | None = None
+    # Builds the page object from (response, body); set by the client.
+    make_page: Callable[[httpx.Response, bytes], Any] | None = None
     # Whether the client is the async one (a binary body is then an `AsyncBinaryAPIResponse`).
     asynchronous: bool = False
 
@@ -61,37 +61,23 @@ def parse_content(
     if spec.kind == "events":  # `cast_to` is the event type
         events = AsyncStream if spec.asynchronous else Stream
         return events(spec.cast_to, response, strict=spec.strict)
-    if spec.make_page is not None:
-        try:
-            return spec.make_page(response, _decoded(response, content))
-        except InvalidDataError as exc:  # strict mode: the page's items do not match
-            raise APIResponseValidationError(
-                response=response, body=json.loads(content), message=str(exc)
-            ) from None
     if not content:
-        if spec.cast_to is object:
+        if spec.cast_to is object and spec.make_page is None:
             return None
         raise APIResponseValidationError(
             response=response, body="", message="Expected a JSON body, got an empty one"
         )
     try:
+        if spec.make_page is not None:
+            return spec.make_page(response, content)
         return parse_json(spec.cast_to, content, strict=spec.strict)
     except InvalidDataError as exc:  # strict mode: JSON that does not match, or no JSON at all
-        body = _decoded(response, content)
+        try:
+            body = json.loads(content)
+        except ValueError:
+            raise _undecodable(response, content) from None
         raise APIResponseValidationError(response=response, body=body, message=str(exc)) from None
-    except ValueError:
-        raise _undecodable(response, content) from None
-
-
-def _decoded(response: httpx.Response, content: bytes) -> object:
-    """The JSON a list method's page is read from."""
-    if not content:
-        raise APIResponseValidationError(
-            response=response, body="", message="Expected a JSON body, got an empty one"
-        )
-    try:
-        return json.loads(content)
-    except ValueError:
+    except ValueError:  # not JSON at all: a page too (a list method never iterates text)
         raise _undecodable(response, content) from None
 
 

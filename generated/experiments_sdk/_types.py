@@ -14,10 +14,14 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Optional, Union
 
 import httpx
+from typing_extensions import TypedDict
 
 __all__ = [
+    "SdkError",
     "NOT_GIVEN",
     "NotGiven",
+    "Omit",
+    "omit",
     "given",
     "Timeout",
     "FileContent",
@@ -26,6 +30,7 @@ __all__ = [
     "Query",
     "Body",
     "RequestOptions",
+    "CallOptions",
     "PageSpec",
     "InvalidDataError",
     "MissingFieldsError",
@@ -33,6 +38,11 @@ __all__ = [
 
 # A field absent from the JSON (as opposed to present as `null`).
 MISSING: Any = object()
+
+
+class SdkError(Exception):
+    """Base of every error the SDK raises; the package exports it under the client's name
+    (`GentraceError`)."""
 
 
 class NotGiven:
@@ -55,6 +65,20 @@ class NotGiven:
 NOT_GIVEN = NotGiven()
 
 
+class Omit:
+    """A header value that removes the header, a client default included, from one call:
+    `extra_headers={"User-Agent": omit}`."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "omit"
+
+
+omit = Omit()
+
+
 def given(value: object) -> bool:
     """A value the caller passed: not None, not NOT_GIVEN (the default of every parameter)."""
     return value is not None and not isinstance(value, NotGiven)
@@ -67,7 +91,7 @@ FileContent = Union[bytes, IO[bytes], "os.PathLike[str]"]
 FileTypes = Union[
     FileContent, tuple[Optional[str], FileContent], tuple[Optional[str], FileContent, Optional[str]]
 ]
-Headers = Mapping[str, Union[str, NotGiven]]
+Headers = Mapping[str, Union[str, NotGiven, Omit]]
 Query = Mapping[str, object]
 Body = object
 
@@ -99,6 +123,15 @@ class RequestOptions:
     # The operation's own security requirement (alternatives of scheme names; `()`: none), when
     # it differs from the API's.
     security: tuple[tuple[str, ...], ...] | None = None
+
+
+class CallOptions(TypedDict, total=False):
+    """`options=` of `client.get(path, ...)` and its siblings (every key optional)."""
+
+    headers: Headers
+    params: Query
+    extra_body: Mapping[str, object]
+    timeout: Timeout
 
 
 @dataclass(frozen=True)
@@ -137,7 +170,7 @@ class Bad:
     __hash__ = None  # type: ignore[assignment]
 
 
-class InvalidDataError(ValueError):
+class InvalidDataError(SdkError, ValueError):
     """A field's value does not match its declared type (or a required field is missing).
 
     `path` is where the field sits (`events[3].metrics.start`), `expected`
@@ -156,7 +189,7 @@ class InvalidDataError(ValueError):
         )
 
 
-class MissingFieldsError(ValueError):
+class MissingFieldsError(SdkError, ValueError):
     """`Builder.build()` was called without every required field set."""
 
     def __init__(self, model: str, missing: list[str]) -> None:

@@ -67,11 +67,11 @@ def assert_matches_type(type_: Any, value: object, *, path: list[str]) -> None:
             assert isinstance(key, str), f"{where}: key {key!r} is not a string"
             assert_matches_type(value_type, item, path=[*path, key])
         return
-    if origin in (SyncPage, AsyncPage):
-        assert isinstance(value, origin), (
-            f"{where}: expected {origin.__name__}, got {type(value).__name__}"
-        )
-        item_type = args[0] if args else Any
+    page = getattr(type_, "__pydantic_generic_metadata__", None) or {}
+    if page.get("origin") in (SyncPage, AsyncPage):  # `SyncPage[Item]`, a pydantic generic model
+        _assert_model(type_, value, path)  # and the response model's fields, when the page is one
+        assert isinstance(value, (SyncPage, AsyncPage))
+        item_type = page["args"][0] if page.get("args") else Any
         for i, item in enumerate(value.items):
             assert_matches_type(item_type, item, path=[*path, "items", str(i)])
         return

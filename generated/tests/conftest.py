@@ -26,8 +26,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from experiments_sdk._client import AsyncExperiments as _AsyncClient
-from experiments_sdk._client import Experiments as _Client
+from experiments_sdk._client import AsyncExperiments as _AsyncClient, Experiments as _Client
 
 from ._mock import ContractServer, choose_mock, open_contract_server
 

@@ -8,10 +8,8 @@ from typing import Any, cast
 import pytest
 
 from experiments_sdk import types
-from experiments_sdk._client import AsyncExperiments as _AsyncClient
-from experiments_sdk._client import Experiments as _Client
-from experiments_sdk._pagination import AsyncPage as _AsyncPage
-from experiments_sdk._pagination import SyncPage as _SyncPage
+from experiments_sdk._client import AsyncExperiments as _AsyncClient, Experiments as _Client
+from experiments_sdk._pagination import AsyncPage as _AsyncPage, SyncPage as _SyncPage
 
 from ._contract import assert_matches_type
 

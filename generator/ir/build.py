@@ -56,6 +56,9 @@ def derive_names(spec: Spec, config: Config) -> ir.SdkNames:
     client = config.get("client_name") or _client_name(stem, title)
     env_prefix = snake(package).upper()
     default_url = config.get("base_url") or first_url or "http://localhost"
+    error = client + "Error"
+    if error in RESERVED_CLIENT_NAMES:  # a client `API` would shadow `APIError`
+        error = client + "SdkError"
     return ir.SdkNames(
         package_name=package,
         distribution_name=config.get("distribution_name") or package.replace("_", "-"),
@@ -68,6 +71,7 @@ def derive_names(spec: Spec, config: Config) -> ir.SdkNames:
         version=package_version(config.get("version") or info.get("version")),
         default_base_url=default_url,
         api_version=str(info.get("version") or ""),
+        error_name=error,
     )
 
 

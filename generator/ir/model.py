@@ -264,6 +264,12 @@ class PaginationDef:
     cursor_param: str | None = None
     cursor_field: str | None = None
     limit_param: str | None = None
+    # The response model a page is (the page has its fields, typed), when the body is an object
+    # whose model declares the items field; None: a plain page of items. The page classes'
+    # names are settled once every type and resource is named (`placement.name_pages`).
+    page_model: str | None = None
+    page_class: str | None = None
+    async_page_class: str | None = None
 
 
 @dataclass(frozen=True)
@@ -359,6 +365,8 @@ class SdkNames:
     default_base_url: str
     # The spec's own `info.version`, as written (`version` is its PEP 440 form).
     api_version: str = ""
+    # The base exception every error of the SDK derives from (`GentraceError`).
+    error_name: str = "SdkError"
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,11 @@ _SDK_MODEL_NAMES = {
     "sdk_serialize",
     "set",
     "model",
+    # what a page (templates/runtime/_pagination.py) adds to the response model it is
+    "sdk_page_state",
+    "sdk_wire_value",
+    "sdk_next_options",
+    "sdk_require_next",
 }
 # Names a generated method's body looks up (resource.py.j2, client_view.py): a keyword argument
 # (a parameter or a flattened body property) so named would shadow them. The method's own options
@@ -203,6 +208,12 @@ RESERVED_CLIENT_NAMES = RESERVED_CLASSES | {
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
+    "SdkError",
+    "DefaultHttpxClient",
+    "DefaultAsyncHttpxClient",
+    "DefaultAioHttpClient",
+    "PageInfo",
+    "CallOptions",
 }
 # Package names that would shadow a module the SDK, its tests or Python itself import.
 _SDK_DEPENDENCIES = {

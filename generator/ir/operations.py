@@ -393,9 +393,10 @@ class OperationReader:
             scheme = str(configured.get("scheme", ""))
             items_field = configured.get("items")
             item_type: ir.TypeRef | None = item
+            declared = None
             if items_field and model is not None:
-                f = next((f for f in model.fields if f.wire_name == items_field), None)
-                item_type = self._list_item(f.type) if f else None
+                declared = next((f for f in model.fields if f.wire_name == items_field), None)
+                item_type = self._list_item(declared.type) if declared else None
             return ir.PaginationDef(
                 scheme=scheme,
                 items_field=items_field,
@@ -403,6 +404,7 @@ class OperationReader:
                 cursor_param=configured.get("cursor_param"),
                 cursor_field=configured.get("cursor_field"),
                 limit_param=configured.get("limit_param", limit),
+                page_model=model.name if model is not None and declared is not None else None,
             )
         if raw.method != "get" or response.kind != "json":
             return None
@@ -426,17 +428,18 @@ class OperationReader:
         if items_f is None:
             return None
         item_t = self._list_item(items_f.type) or ir.AnyJson()
+        page = model.name
         if "starting_after" in query:
-            return ir.PaginationDef("after_id", items_f.wire_name, item_t, "starting_after", None, limit)
+            return ir.PaginationDef("after_id", items_f.wire_name, item_t, "starting_after", None, limit, page)
         cursor_field = next((f.wire_name for f in model.fields if f.wire_name in _CURSOR_FIELDS), None)
         cursor_param = next((q for q in _CURSOR_PARAMS if q in query), None)
         if cursor_field and cursor_param:
-            return ir.PaginationDef("cursor", items_f.wire_name, item_t, cursor_param, cursor_field, limit)
+            return ir.PaginationDef("cursor", items_f.wire_name, item_t, cursor_param, cursor_field, limit, page)
         if "offset" in query:
-            return ir.PaginationDef("offset", items_f.wire_name, item_t, "offset", None, limit)
+            return ir.PaginationDef("offset", items_f.wire_name, item_t, "offset", None, limit, page)
         if "page" in query:
             scheme = "link_header" if self._link_api or self._declares_link(raw) else "page_number"
-            return ir.PaginationDef(scheme, items_f.wire_name, item_t, "page", None, limit)  # type: ignore[arg-type]
+            return ir.PaginationDef(scheme, items_f.wire_name, item_t, "page", None, limit, page)  # type: ignore[arg-type]
         return None
 
     def _takes_page(self, raw: _RawOp) -> bool:

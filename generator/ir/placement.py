@@ -39,7 +39,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from .. import ir
-from .naming import AMBIGUOUS, RESERVED_PARAMS, Namer, attr_name, class_name, module_name, snake, words
+from .naming import (
+    AMBIGUOUS,
+    MAX_NAME,
+    RESERVED_CLASSES,
+    RESERVED_PARAMS,
+    Namer,
+    attr_name,
+    class_name,
+    module_name,
+    shorten,
+    snake,
+    words,
+)
 
 # Leading segments that version an API rather than name a resource.
 _VERSION = re.compile(
@@ -465,7 +477,46 @@ def build_resources(ops: list[ir.OperationDef], type_names: set[str]) -> tuple[i
             children=tuple(make(k) for k in children[path]),
         )
 
-    return tuple(make(p) for p in children[()])
+    return name_pages(tuple(make(p) for p in children[()]), type_names)
+
+
+def name_pages(resources: tuple[ir.ResourceDef, ...], type_names: set[str]) -> tuple[ir.ResourceDef, ...]:
+    """Name the page classes of paged operations whose response is a model: `ExperimentListPage`
+    and `AsyncExperimentListPage`, one pair per model. They are defined in each resource module
+    that returns them, beside the types and resource classes it imports, so a name any of those
+    (or the runtime's imports) use takes a number."""
+
+    def all_of(rs: tuple[ir.ResourceDef, ...]) -> list[ir.ResourceDef]:
+        return [x for r in rs for x in (r, *all_of(r.children))]
+
+    taken = set(type_names) | RESERVED_CLASSES
+    taken |= {v.format(r.class_name) for r in all_of(resources) for v in _CLASS_VARIANTS}
+    namer = Namer(taken)
+    names: dict[str, tuple[str, str]] = {}
+    for r in all_of(resources):
+        for op in r.operations:
+            model = op.pagination.page_model if op.pagination else None
+            if model is not None and model not in names:
+                sync = shorten(model, MAX_NAME - 12) + "Page"
+                while "Async" + sync in namer:
+                    sync += "_"
+                names[model] = (namer.claim(sync), namer.claim("Async" + sync))
+
+    def named(op: ir.OperationDef) -> ir.OperationDef:
+        p = op.pagination
+        if p is None or p.page_model is None:
+            return op
+        sync, async_ = names[p.page_model]
+        return replace(op, pagination=replace(p, page_class=sync, async_page_class=async_))
+
+    def rebuild(r: ir.ResourceDef) -> ir.ResourceDef:
+        return replace(
+            r,
+            operations=tuple(named(op) for op in r.operations),
+            children=tuple(rebuild(c) for c in r.children),
+        )
+
+    return tuple(rebuild(r) for r in resources)
 
 
 def place_operations(

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from .. import ir
 from .render import TypeNames, docstring, py_literal
 
+# What a page class (templates/runtime/_pagination.py) adds to its response model.
+_PAGE_MEMBERS = {"items", "has_next_page", "next_page_info", "get_next_page", "iter_pages"}
+
 
 @dataclass(frozen=True)
 class Kwarg:
@@ -138,10 +141,39 @@ class ClientView:
             return self.types.annotation(op.response.type)
         return "object"
 
+    def page_type(self, op: ir.OperationDef, is_async: bool) -> str:
+        """The class of a paged operation's pages: the generated page of its response model, or a
+        plain page of its items."""
+        p = op.pagination
+        assert p is not None
+        if p.page_class is not None and p.async_page_class is not None:
+            return p.async_page_class if is_async else p.page_class
+        return f"{'AsyncPage' if is_async else 'SyncPage'}[{self.cast_type(op)}]"
+
+    def page_classes(self, resource: ir.ResourceDef) -> list[tuple[str, str, str, str]]:
+        """(sync class, async class, item type, response model) of every page class the resource's
+        methods return, once each."""
+        out: dict[str, tuple[str, str, str, str]] = {}
+        for op in resource.operations:
+            p = op.pagination
+            if p is not None and p.page_class and p.async_page_class and p.page_model:
+                out.setdefault(p.page_class, (p.page_class, p.async_page_class, self.cast_type(op), p.page_model))
+        return list(out.values())
+
+    def pages_shadow_fields(self, resource: ir.ResourceDef) -> bool:
+        """Whether a page class's response model has a field named like a page member (`items`):
+        the page's member wins, which pyright reports as an incompatible override."""
+        for _, _, _, model in self.page_classes(resource):
+            d = self.definitions.get(model)
+            if isinstance(d, ir.ModelDef) and any(f.py_name in _PAGE_MEMBERS for f in d.fields):
+                return True
+        return False
+
     def return_type(self, op: ir.OperationDef, is_async: bool) -> str:
         if op.pagination is not None:
             item = self.cast_type(op)
-            return f"AsyncPaginator[{item}]" if is_async else f"SyncPage[{item}]"
+            page = self.page_type(op, is_async)
+            return f"AsyncPaginator[{item}, {page}]" if is_async else page
         kind = op.response.kind
         if kind == "empty":
             return "None"
@@ -332,6 +364,8 @@ class ClientView:
                     wanted |= request_names(op.body.type)
             if op.pagination is not None:
                 wanted |= set(ir.walk_named(op.pagination.item_type))
+                if op.pagination.page_model is not None:
+                    wanted.add(op.pagination.page_model)
             elif op.response.type is not None:
                 wanted |= set(ir.walk_named(op.response.type))
             if op.response.events is not None and self.streams(op):

@@ -216,10 +216,10 @@ _IMPORTED_FROM = {
     "JsonField": ".._models",
     "ModelBuilder": ".._models",
     "NonNull": ".._models",
-    "OpenEnum": ".._models",
+    "OpenEnum": ".._enums",
     "SdkModel": ".._models",
 }
-_SECTIONS = (("datetime", "typing"), ("pydantic", "typing_extensions"), (".._models",))
+_SECTIONS = (("datetime", "typing"), ("pydantic", "typing_extensions"), (".._enums", ".._models"))
 _STRING = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DIGITS = re.compile(r"(\d+)")

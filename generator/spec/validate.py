@@ -218,9 +218,6 @@ def is_fatal(error: ValidationError) -> bool:
     wrong JSON type (`properties: [a, b]`, `type: 5`, a schema that is a string, `paths: []`).
     Everything else (a missing `description`, an unknown keyword, a `4xx` response key, a
     `pattern: 0`) is a warning: the readers take what is there."""
-    path = error.absolute_path
-    if path and path[-1] == "type" and (len(path) < 2 or path[-2] != "properties"):
-        return False  # a schema's `type` that is no type name: the schema reader types it as any JSON
     if error.validator == "type":
         # Text where only people read it (a `$ref` as a description): the readers leave it out.
         return not (error.absolute_path and error.absolute_path[-1] in _ANNOTATIONS | _CONSTRAINTS)

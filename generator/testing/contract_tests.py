@@ -171,6 +171,8 @@ def spec_json(doc: dict[str, Any]) -> str:
 
 def make_check(root: dict[str, Any], direction: str) -> Any:
     """`check(schema, value) -> bool` with the OpenAPI schema validator of the document's version."""
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.validators import extend
     from openapi_schema_validator import (
         OAS30ReadValidator,
         OAS30WriteValidator,
@@ -178,8 +180,6 @@ def make_check(root: dict[str, Any], direction: str) -> Any:
         oas30_format_checker,
         oas31_format_checker,
     )
-    from jsonschema.exceptions import ValidationError
-    from jsonschema.validators import extend
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT4, DRAFT202012
 

@@ -10,19 +10,12 @@ Every try carries `x-sdk-retry-count`; non-GET calls carry one
 
 from __future__ import annotations
 
-import email.utils
 import json
-import logging
 import os
-import platform
-import random
-import re
 import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
-from enum import Enum
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
@@ -31,28 +24,44 @@ import httpx
 from ._auth import AuthParts, Credential, Credentials, Requirement, Scheme, redact
 from ._exceptions import APIConnectionError, APITimeoutError, status_error
 from ._files import AsyncFileSource, binary_content, multipart_parts
+from ._http import (
+    DEFAULT_TIMEOUT,
+    DefaultAsyncHttpxClient,
+    DefaultHttpxClient,
+    check_http_client,
+    check_max_retries,
+    platform_headers,
+    setup_logger,
+)
 from ._models import _to_json
-from ._pagination import AsyncPage, AsyncPaginator, SyncPage
-from ._qs import encode_form, encode_query
+from ._pagination import AsyncPage, AsyncPaginator, BasePage, SyncPage, build_page
+from ._qs import encode_form, encode_query, header_item, param_text
 from ._response import RESPONSE_MODE, APIResponse, AsyncAPIResponse, ParseSpec, parse_content
+from ._retries import backoff_seconds, should_retry
 from ._streaming import AsyncStream, Stream
 from ._types import (
     NOT_GIVEN,
     Body,
+    CallOptions,
     FileContent,
     FileTypes,
     Headers,
     NotGiven,
+    Omit,
     PageSpec,
     Query,
     RequestOptions,
     Timeout,
     given,
+    omit,
 )
 
 __all__ = [
     "NOT_GIVEN",
     "NotGiven",
+    "Omit",
+    "omit",
+    "CallOptions",
     "RequestOptions",
     "SdkInfo",
     "Scheme",
@@ -74,11 +83,7 @@ __all__ = [
 
 T = TypeVar("T")
 
-DEFAULT_TIMEOUT = httpx.Timeout(timeout=60.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
-INITIAL_RETRY_DELAY = 0.5
-MAX_RETRY_DELAY = 8.0
-MAX_RETRY_AFTER = 60.0
 RETRY_COUNT_HEADER = "x-sdk-retry-count"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -104,45 +109,11 @@ def path_template(template: str, params: Mapping[str, object]) -> str:
     """Fill `{name}` placeholders with URL-encoded values; an empty value is a ValueError."""
     out = template
     for name, value in params.items():
-        text = _param_text(value)
+        text = param_text(value)
         if text == "":
             raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
         out = out.replace("{" + name + "}", quote(text, safe=""))
     return out
-
-
-def _param_text(value: object) -> str:
-    """A parameter value as text (OpenAPI's `simple` style: arrays comma-separated)."""
-    if isinstance(value, (list, tuple)):
-        return ",".join(_param_text(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    return "" if value is None else str(value)
-
-
-_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-# Printable ASCII but `%`: what percent-encoding of a non-ASCII header value leaves as it is.
-_HEADER_SAFE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) != "%")
-
-
-def header_item(name: str, value: str) -> tuple[str, str]:
-    """A header (from the spec or the caller) as it can go on the wire: non-ASCII text
-    percent-encoded as UTF-8; a name that is no HTTP token, or a control character in the
-    value, is a ValueError naming the header (not a UnicodeEncodeError from inside httpx)."""
-    if not name.isascii():
-        name = quote(name, safe="")
-    if not value.isascii():
-        value = quote(value, safe=_HEADER_SAFE)
-    if not _TOKEN.match(name):
-        raise ValueError(f"Cannot send the header {name!r}: a header name is letters, digits and !#$%&'*+-.^_`|~")
-    if _CONTROL.search(value):
-        raise ValueError(f"Cannot send the header {name!r}: its value holds a control character")
-    return name, value
 
 
 def to_jsonable(value: object) -> object:
@@ -155,75 +126,10 @@ def _encode_query(query: Mapping[str, object], styles: Mapping[str, tuple[str, b
     return encode_query(values, styles)
 
 
-def _platform_headers(info: SdkInfo) -> dict[str, str]:
-    return {
-        "User-Agent": f"{info.package}/{info.version} python/{platform.python_version()}",
-        "X-SDK-Lang": "python",
-        "X-SDK-Package-Version": info.version,
-        "X-SDK-OS": platform.system() or "unknown",
-        "X-SDK-Arch": platform.machine() or "unknown",
-        "X-SDK-Runtime": platform.python_implementation(),
-        "X-SDK-Runtime-Version": platform.python_version(),
-    }
-
-
-def _setup_logger(info: SdkInfo) -> logging.Logger:
-    logger = logging.getLogger(info.package)
-    level = os.environ.get(info.log_env, "").lower()
-    if level in ("debug", "info") and not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("[%(asctime)s - %(name)s:%(lineno)d - %(levelname)s] %(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.DEBUG if level == "debug" else logging.INFO)
-    return logger
-
-
-def retry_after_seconds(headers: httpx.Headers) -> float | None:
-    """The server's requested delay, from `retry-after-ms` or `Retry-After`, if valid and ≤ 60 s."""
-    delay: float | None = None
-    ms = headers.get("retry-after-ms")
-    if ms is not None:
-        try:
-            delay = float(ms) / 1000
-        except ValueError:
-            delay = None
-    if delay is None:
-        after = headers.get("retry-after")
-        if after is not None:
-            try:
-                delay = float(after)
-            except ValueError:
-                parsed = email.utils.parsedate_tz(after)
-                if parsed is not None:
-                    delay = email.utils.mktime_tz(parsed) - time.time()
-    if delay is None or not (0 <= delay <= MAX_RETRY_AFTER):
-        return None
-    return delay
-
-
-def backoff_seconds(retries_taken: int, headers: httpx.Headers | None) -> float:
-    """How long to wait before try number `retries_taken + 1`."""
-    if headers is not None:
-        requested = retry_after_seconds(headers)
-        if requested is not None:
-            return requested
-    delay = min(INITIAL_RETRY_DELAY * (2.0**retries_taken), MAX_RETRY_DELAY)
-    return delay * (1 - 0.25 * random.random())
-
-
 async def _async_sleep(delay: float) -> None:
     import asyncio  # here, so that sync-only users never pay for importing it
 
     await asyncio.sleep(delay)
-
-
-def should_retry(response: httpx.Response) -> bool:
-    verdict = response.headers.get("x-should-retry")
-    if verdict == "true":
-        return True
-    if verdict == "false":
-        return False
-    return response.status_code in (408, 409, 429) or response.status_code >= 500
 
 
 class _BaseClient:
@@ -237,10 +143,12 @@ class _BaseClient:
         base_url: str | httpx.URL | None,
         timeout: Timeout | NotGiven,
         max_retries: int,
-        default_headers: Mapping[str, str] | None,
+        default_headers: Mapping[str, str | Omit] | None,
         default_query: Mapping[str, object] | None,
         strict_response_validation: bool,
+        http_client: httpx.Client | httpx.AsyncClient | None,
     ) -> None:
+        check_max_retries(max_retries)
         self._info = info
         self._credentials = Credentials(info.schemes, credentials)
         if info.auth_required:
@@ -251,18 +159,25 @@ class _BaseClient:
         if base_url is None:
             base_url = os.environ.get(info.base_url_env) or info.default_base_url
         self.base_url = httpx.URL(str(base_url).rstrip("/") + "/")
-        self.timeout: Timeout = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
+        if isinstance(timeout, NotGiven):
+            # a user's httpx client keeps its own timeout unless this client is given one
+            timeout = http_client.timeout if http_client is not None else DEFAULT_TIMEOUT
+            self._send_timeout = False
+        else:
+            self._send_timeout = http_client is not None
+        self.timeout: Timeout = timeout
         self.max_retries = max_retries
         self.default_headers = dict(default_headers or {})
         self.default_query = dict(default_query or {})
         self.strict_response_validation = strict_response_validation
-        self._logger = _setup_logger(info)
-        self._platform = _platform_headers(info)
+        self._logger = setup_logger(info.package, info.log_env)
+        self._platform = platform_headers(info.package, info.version)
         # A spec's version or a user's header may hold any text: sent percent-encoded, never refused by httpx.
-        self._base_headers = dict(header_item(k.lower(), v) for k, v in {**self._platform, "Accept": "application/json"}.items())
+        base = {**self._platform, "Accept": "application/json"}
+        self._base_headers = dict(header_item(k.lower(), v) for k, v in base.items())
         self._base_url_text = str(self.base_url)
         self._origin = f"{self.base_url.scheme}://{self.base_url.netloc.decode()}/"
-        self._owns_http = True
+        self._owns_http = http_client is None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={str(self.base_url)!r}>"
@@ -278,6 +193,52 @@ class _BaseClient:
             "default_query": self.default_query,
             "strict_response_validation": self.strict_response_validation,
         }
+
+    def _copy_options(
+        self,
+        changed: Mapping[str, object],
+        *,
+        timeout: Timeout | NotGiven,
+        default_headers: Mapping[str, str | Omit] | None,
+        set_default_headers: Mapping[str, str | Omit] | None,
+        default_query: Mapping[str, object] | None,
+        set_default_query: Mapping[str, object] | None,
+    ) -> dict[str, Any]:
+        """The constructor arguments of a copy: this client's, with the `changed` ones that are
+        not None; `default_headers` / `default_query` are merged into this client's,
+        `set_default_headers` / `set_default_query` replace them."""
+        if default_headers is not None and set_default_headers is not None:
+            raise ValueError("default_headers (merged) and set_default_headers (replacing) exclude each other")
+        if default_query is not None and set_default_query is not None:
+            raise ValueError("default_query (merged) and set_default_query (replacing) exclude each other")
+        options = self._options()
+        options.update({k: v for k, v in changed.items() if v is not None})
+        if not isinstance(timeout, NotGiven):
+            options["timeout"] = timeout
+        options["default_headers"] = (
+            dict(set_default_headers)
+            if set_default_headers is not None
+            else {**self.default_headers, **(default_headers or {})}
+        )
+        options["default_query"] = (
+            dict(set_default_query)
+            if set_default_query is not None
+            else {**self.default_query, **(default_query or {})}
+        )
+        return options
+
+    def _call_options(self, method: str, path: str, body: object, options: CallOptions | None) -> RequestOptions:
+        """The request of `client.get(path, ...)` and its siblings: an endpoint the spec does not describe."""
+        given_options = options or {}
+        return RequestOptions(
+            method=method,
+            url=path,
+            json=body,
+            extra_headers=given_options.get("headers"),
+            extra_query=given_options.get("params"),
+            extra_body=given_options.get("extra_body"),
+            timeout=given_options.get("timeout", NOT_GIVEN),
+        )
 
     def _auth_schemes(self, options: RequestOptions) -> tuple[Scheme, ...]:
         """The schemes a call sends: none to another host (a Link `next` URL may point elsewhere)."""
@@ -299,19 +260,23 @@ class _BaseClient:
         absolute = url.startswith(("http://", "https://"))
         headers = dict(self._base_headers)
         headers.update(header_item(k.lower(), v) for k, v in auth.headers.items())
-        headers.update(header_item(k.lower(), v) for k, v in self.default_headers.items())
-        for source in (options.headers, options.extra_headers):
+        dropped: list[str] = []  # headers given as `omit`: sent by no one, defaults included
+        for source in (self.default_headers, options.headers, options.extra_headers):
             for k, v in (source or {}).items():
-                if not isinstance(v, NotGiven) and v is not None:
-                    name, text = header_item(k.lower(), _param_text(to_jsonable(v)))
+                if isinstance(v, Omit):
+                    dropped.append(k.lower())
+                elif not isinstance(v, NotGiven) and v is not None:
+                    name, text = header_item(k.lower(), v if isinstance(v, str) else param_text(to_jsonable(v)))
                     headers[name] = text
         cookies = [f"{k}={v}" for k, v in auth.cookies.items()]
-        cookies += [f"{k}={_param_text(to_jsonable(v))}" for k, v in (options.cookies or {}).items() if given(v)]
+        cookies += [f"{k}={param_text(to_jsonable(v))}" for k, v in (options.cookies or {}).items() if given(v)]
         if cookies:
             headers["cookie"] = header_item("cookie", "; ".join(cookies))[1]
         headers[RETRY_COUNT_HEADER] = str(retries_taken)
         if idem_key is not None:
             headers.setdefault(IDEMPOTENCY_HEADER.lower(), idem_key)
+        for name in dropped:
+            headers.pop(name, None)
         query: dict[str, object] = {
             **auth.query,
             **self.default_query,
@@ -350,7 +315,7 @@ class _BaseClient:
                 headers["content-length"] = str(length)  # httpx sends an async body chunked otherwise
         if not isinstance(options.timeout, NotGiven):
             kwargs["timeout"] = options.timeout
-        elif not self._owns_http:  # a user's httpx client has its own default timeout
+        elif self._send_timeout:  # given to the client, which sends with a user's httpx client
             kwargs["timeout"] = self.timeout
         params = _encode_query(query, options.query_styles) if query else []
         if "?" in url:
@@ -380,14 +345,17 @@ class _BaseClient:
 
 class SyncAPIClient(_BaseClient):
     def __init__(self, *, http_client: httpx.Client | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(timeout=self.timeout, follow_redirects=True)
+        check_http_client(http_client, httpx.Client, "sync")
+        super().__init__(http_client=http_client, **kwargs)
+        self._http = http_client or DefaultHttpxClient(timeout=self.timeout)
 
     # -- lifecycle
     def close(self) -> None:
         if self._owns_http:
             self._http.close()
+
+    def is_closed(self) -> bool:
+        return self._http.is_closed
 
     def __enter__(self: T) -> T:
         return self
@@ -463,21 +431,40 @@ class SyncAPIClient(_BaseClient):
             response.read()
         return APIResponse(response, ParseSpec(event_type, "events", self.strict_response_validation), retries)  # type: ignore[return-value]
 
-    def request_page(self, page: PageSpec, item_type: Any, options: RequestOptions) -> Any:
-        def make_page(response: httpx.Response, body: Any) -> SyncPage[Any]:
-            result: SyncPage[Any] = SyncPage(
+    def request_page(
+        self, page: PageSpec, item_type: Any, options: RequestOptions, page_cls: type[BasePage[Any]] = SyncPage
+    ) -> Any:
+        def make_page(response: httpx.Response, content: bytes) -> Any:
+            strict = self.strict_response_validation
+            return build_page(
+                page_cls,
+                content,
                 spec=page,
                 item_type=item_type,
                 options=options,
                 response=response,
-                body=body,
-                strict=self.strict_response_validation,
+                client=self,
+                strict=strict,
             )
-            result._client = self
-            return result
 
         spec = ParseSpec(item_type, "json", self.strict_response_validation, page, make_page)
         return self._finish(spec, options)
+
+    # -- endpoints the spec does not describe
+    def get(self, path: str, *, cast_to: type[T], options: CallOptions | None = None) -> T:
+        return self.request(cast_to, self._call_options("get", path, NOT_GIVEN, options))
+
+    def post(self, path: str, *, cast_to: type[T], body: Body = NOT_GIVEN, options: CallOptions | None = None) -> T:
+        return self.request(cast_to, self._call_options("post", path, body, options))
+
+    def put(self, path: str, *, cast_to: type[T], body: Body = NOT_GIVEN, options: CallOptions | None = None) -> T:
+        return self.request(cast_to, self._call_options("put", path, body, options))
+
+    def patch(self, path: str, *, cast_to: type[T], body: Body = NOT_GIVEN, options: CallOptions | None = None) -> T:
+        return self.request(cast_to, self._call_options("patch", path, body, options))
+
+    def delete(self, path: str, *, cast_to: type[T], body: Body = NOT_GIVEN, options: CallOptions | None = None) -> T:
+        return self.request(cast_to, self._call_options("delete", path, body, options))
 
     def _finish(self, spec: ParseSpec, options: RequestOptions) -> Any:
         mode = RESPONSE_MODE.get()
@@ -494,13 +481,16 @@ class SyncAPIClient(_BaseClient):
 
 class AsyncAPIClient(_BaseClient):
     def __init__(self, *, http_client: httpx.AsyncClient | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(timeout=self.timeout, follow_redirects=True)
+        check_http_client(http_client, httpx.AsyncClient, "async")
+        super().__init__(http_client=http_client, **kwargs)
+        self._http = http_client or DefaultAsyncHttpxClient(timeout=self.timeout)
 
     async def close(self) -> None:
         if self._owns_http:
             await self._http.aclose()
+
+    def is_closed(self) -> bool:
+        return self._http.is_closed
 
     async def __aenter__(self: T) -> T:
         return self
@@ -575,24 +565,53 @@ class AsyncAPIClient(_BaseClient):
         spec = ParseSpec(event_type, "events", self.strict_response_validation, asynchronous=True)
         return AsyncAPIResponse(response, spec, retries)  # type: ignore[return-value]
 
-    async def request_page(self, page: PageSpec, item_type: Any, options: RequestOptions) -> Any:
-        def make_page(response: httpx.Response, body: Any) -> AsyncPage[Any]:
-            result: AsyncPage[Any] = AsyncPage(
+    async def request_page(
+        self, page: PageSpec, item_type: Any, options: RequestOptions, page_cls: type[BasePage[Any]] = AsyncPage
+    ) -> Any:
+        def make_page(response: httpx.Response, content: bytes) -> Any:
+            strict = self.strict_response_validation
+            return build_page(
+                page_cls,
+                content,
                 spec=page,
                 item_type=item_type,
                 options=options,
                 response=response,
-                body=body,
-                strict=self.strict_response_validation,
+                client=self,
+                strict=strict,
             )
-            result._client = self
-            return result
 
         spec = ParseSpec(item_type, "json", self.strict_response_validation, page, make_page)
         return await self._finish(spec, options)
 
-    def paginate(self, page: PageSpec, item_type: Any, options: RequestOptions) -> AsyncPaginator[Any]:
-        return AsyncPaginator(lambda: self.request_page(page, item_type, options))
+    def paginate(
+        self, page: PageSpec, item_type: Any, options: RequestOptions, page_cls: type[BasePage[Any]] = AsyncPage
+    ) -> AsyncPaginator[Any, Any]:
+        return AsyncPaginator(lambda: self.request_page(page, item_type, options, page_cls))
+
+    # -- endpoints the spec does not describe
+    async def get(self, path: str, *, cast_to: type[T], options: CallOptions | None = None) -> T:
+        return await self.request(cast_to, self._call_options("get", path, NOT_GIVEN, options))
+
+    async def post(
+        self, path: str, *, cast_to: type[T], body: Body = NOT_GIVEN, options: CallOptions | None = None
+    ) -> T:
+        return await self.request(cast_to, self._call_options("post", path, body, options))
+
+    async def put(
+        self, path: str, *, cast_to: type[T], body: Body = NOT_GIVEN, options: CallOptions | None = None
+    ) -> T:
+        return await self.request(cast_to, self._call_options("put", path, body, options))
+
+    async def patch(
+        self, path: str, *, cast_to: type[T], body: Body = NOT_GIVEN, options: CallOptions | None = None
+    ) -> T:
+        return await self.request(cast_to, self._call_options("patch", path, body, options))
+
+    async def delete(
+        self, path: str, *, cast_to: type[T], body: Body = NOT_GIVEN, options: CallOptions | None = None
+    ) -> T:
+        return await self.request(cast_to, self._call_options("delete", path, body, options))
 
     async def _finish(self, spec: ParseSpec, options: RequestOptions) -> Any:
         mode = RESPONSE_MODE.get()

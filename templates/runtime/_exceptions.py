@@ -1,10 +1,14 @@
 """Errors raised by the client. No credential ever appears in any of them.
 
-APIError
-├── APIConnectionError          (the request did not get a response)
-│   └── APITimeoutError
-├── APIStatusError              (a 4xx/5xx response; one subclass per status)
-└── APIResponseValidationError  (a 2xx body that cannot be decoded; strict mode: one that does not match the spec)
+SdkError                            (exported as `<Client>Error`, e.g. `GentraceError`)
+├── InvalidDataError                (a bad field of a model was read)
+├── MissingFieldsError              (a model builder lacks required fields)
+└── APIError
+    ├── APIConnectionError          (the request did not get a response)
+    │   └── APITimeoutError
+    ├── APIStatusError              (a 4xx/5xx response; one subclass per status)
+    ├── APIResponseValidationError  (a 2xx body that cannot be decoded; strict mode: one that does not match the spec)
+    └── MissingCredentialsError
 """
 
 from __future__ import annotations
@@ -13,7 +17,10 @@ from typing import Any
 
 import httpx
 
+from ._types import SdkError
+
 __all__ = [
+    "SdkError",
     "APIError",
     "APIConnectionError",
     "APITimeoutError",
@@ -31,7 +38,7 @@ __all__ = [
 ]
 
 
-class APIError(Exception):
+class APIError(SdkError):
     message: str
     request: httpx.Request
     body: object | None

@@ -16,7 +16,7 @@ from .._base_client import (
     Timeout,
     path_template,
 )
-from .._pagination import AsyncPaginator, PageSpec, SyncPage
+from .._pagination import AsyncPage, AsyncPaginator, PageSpec, SyncPage
 from .._response import (
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
@@ -25,6 +25,7 @@ from .._response import (
 )
 from ..types.deleted_experiment import DeletedExperiment
 from ..types.experiment import Experiment
+from ..types.experiment_list import ExperimentList
 from ..types.experiment_status import ExperimentStatus
 from .experiments_events import (
     AsyncExperimentsEvents,
@@ -35,7 +36,20 @@ from .experiments_events import (
     ExperimentsEventsWithStreamingResponse,
 )
 
-__all__ = ["Experiments", "AsyncExperiments"]
+__all__ = [
+    "Experiments",
+    "AsyncExperiments",
+    "ExperimentListPage",
+    "AsyncExperimentListPage",
+]
+
+
+class ExperimentListPage(SyncPage[Experiment], ExperimentList):
+    """A page of `ExperimentList`: its fields, plus `items` and the pages after it."""
+
+
+class AsyncExperimentListPage(AsyncPage[Experiment], ExperimentList):
+    """A page of `ExperimentList`: its fields, plus `items` and the pages after it."""
 
 
 class Experiments(SyncAPIResource):
@@ -63,7 +77,7 @@ class Experiments(SyncAPIResource):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
-    ) -> SyncPage[Experiment]:
+    ) -> ExperimentListPage:
         """List experiments
 
         Returns one page of experiments, newest first. Pass the `next_cursor` of a page as `cursor` to get the following page; a null `next_cursor` means there is nothing more to read.
@@ -86,6 +100,7 @@ class Experiments(SyncAPIResource):
                 extra_body=extra_body,
                 timeout=timeout,
             ),
+            ExperimentListPage,
         )
 
     def create(
@@ -253,7 +268,7 @@ class AsyncExperiments(AsyncAPIResource):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
-    ) -> AsyncPaginator[Experiment]:
+    ) -> AsyncPaginator[Experiment, AsyncExperimentListPage]:
         """List experiments
 
         Returns one page of experiments, newest first. Pass the `next_cursor` of a page as `cursor` to get the following page; a null `next_cursor` means there is nothing more to read.
@@ -276,6 +291,7 @@ class AsyncExperiments(AsyncAPIResource):
                 extra_body=extra_body,
                 timeout=timeout,
             ),
+            AsyncExperimentListPage,
         )
 
     async def create(

@@ -16,7 +16,7 @@ from .._base_client import (
     Timeout,
     path_template,
 )
-from .._pagination import AsyncPaginator, PageSpec, SyncPage
+from .._pagination import AsyncPage, AsyncPaginator, PageSpec, SyncPage
 from .._response import (
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
@@ -24,10 +24,24 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from ..types.experiment_event import ExperimentEvent
+from ..types.fetch_events_response import FetchEventsResponse
 from ..types.insert_events_response import InsertEventsResponse
 from ..types.insert_experiment_event import InsertExperimentEvent
 
-__all__ = ["ExperimentsEvents", "AsyncExperimentsEvents"]
+__all__ = [
+    "ExperimentsEvents",
+    "AsyncExperimentsEvents",
+    "FetchEventsResponsePage",
+    "AsyncFetchEventsResponsePage",
+]
+
+
+class FetchEventsResponsePage(SyncPage[ExperimentEvent], FetchEventsResponse):
+    """A page of `FetchEventsResponse`: its fields, plus `items` and the pages after it."""
+
+
+class AsyncFetchEventsResponsePage(AsyncPage[ExperimentEvent], FetchEventsResponse):
+    """A page of `FetchEventsResponse`: its fields, plus `items` and the pages after it."""
 
 
 class ExperimentsEvents(SyncAPIResource):
@@ -51,7 +65,7 @@ class ExperimentsEvents(SyncAPIResource):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
-    ) -> SyncPage[ExperimentEvent]:
+    ) -> FetchEventsResponsePage:
         """Fetch experiment events
 
         Reads the events an experiment has logged, one page at a time. Keep passing the returned `cursor` back until it comes back null.
@@ -76,6 +90,7 @@ class ExperimentsEvents(SyncAPIResource):
                 extra_body=extra_body,
                 timeout=timeout,
             ),
+            FetchEventsResponsePage,
         )
 
     def insert(
@@ -144,7 +159,7 @@ class AsyncExperimentsEvents(AsyncAPIResource):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
-    ) -> AsyncPaginator[ExperimentEvent]:
+    ) -> AsyncPaginator[ExperimentEvent, AsyncFetchEventsResponsePage]:
         """Fetch experiment events
 
         Reads the events an experiment has logged, one page at a time. Keep passing the returned `cursor` back until it comes back null.
@@ -169,6 +184,7 @@ class AsyncExperimentsEvents(AsyncAPIResource):
                 extra_body=extra_body,
                 timeout=timeout,
             ),
+            AsyncFetchEventsResponsePage,
         )
 
     async def insert(

@@ -13,15 +13,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .create_experiment_request import CreateExperimentRequest as CreateExperimentRequest
     from .deleted_experiment import DeletedExperiment as DeletedExperiment
-    from .error import Error as Error
-    from .error import ErrorError as ErrorError
+    from .error import Error as Error, ErrorError as ErrorError
     from .experiment import Experiment as Experiment
-    from .experiment_event import ExperimentEvent as ExperimentEvent
-    from .experiment_event import ExperimentEventContext as ExperimentEventContext
-    from .experiment_event import ExperimentEventMetrics as ExperimentEventMetrics
-    from .experiment_event import ExperimentEventOrigin as ExperimentEventOrigin
-    from .experiment_event import ExperimentEventSpanAttributes as ExperimentEventSpanAttributes
     from .experiment_event import (
+        ExperimentEvent as ExperimentEvent,
+        ExperimentEventContext as ExperimentEventContext,
+        ExperimentEventMetrics as ExperimentEventMetrics,
+        ExperimentEventOrigin as ExperimentEventOrigin,
+        ExperimentEventSpanAttributes as ExperimentEventSpanAttributes,
         ExperimentEventSpanAttributesType as ExperimentEventSpanAttributesType,
     )
     from .experiment_list import ExperimentList as ExperimentList
@@ -29,17 +28,11 @@ if TYPE_CHECKING:
     from .fetch_events_response import FetchEventsResponse as FetchEventsResponse
     from .insert_events_request import InsertEventsRequest as InsertEventsRequest
     from .insert_events_response import InsertEventsResponse as InsertEventsResponse
-    from .insert_experiment_event import InsertExperimentEvent as InsertExperimentEvent
     from .insert_experiment_event import (
+        InsertExperimentEvent as InsertExperimentEvent,
         InsertExperimentEventContext as InsertExperimentEventContext,
-    )
-    from .insert_experiment_event import (
         InsertExperimentEventMetrics as InsertExperimentEventMetrics,
-    )
-    from .insert_experiment_event import (
         InsertExperimentEventSpanAttributes as InsertExperimentEventSpanAttributes,
-    )
-    from .insert_experiment_event import (
         InsertExperimentEventSpanAttributesType as InsertExperimentEventSpanAttributesType,
     )
     from .update_experiment_request import UpdateExperimentRequest as UpdateExperimentRequest

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._models import OpenEnum
+from .._enums import OpenEnum
 
 __all__ = [
     "ExperimentStatus",

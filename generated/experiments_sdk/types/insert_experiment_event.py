@@ -10,7 +10,8 @@ from typing import Dict, List, Optional
 from pydantic import Field
 from typing_extensions import Annotated, Self
 
-from .._models import JsonField, ModelBuilder, NonNull, OpenEnum, SdkModel
+from .._enums import OpenEnum
+from .._models import JsonField, ModelBuilder, NonNull, SdkModel
 
 __all__ = [
     "InsertExperimentEvent",
