@@ -358,3 +358,43 @@ def test_sdksmith_mock_serves_the_spec() -> None:
     assert proc.returncode == 0, output
     with socket.socket() as sock:  # Prism went away with it
         assert sock.connect_ex(("127.0.0.1", port)) != 0, "Prism is still listening after `sdksmith mock` stopped"
+
+
+def test_path_variables_that_are_no_identifiers_are_checked_by_the_in_process_mock(tmp_path: Path) -> None:
+    """`/things/{0}` (found by the hostile-names run): openapi-core fills path templates with
+    `str.format`, so the in-process mock renames such variables before it reads the spec."""
+    ok = {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}}
+    spec = tmp_path / "api.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "openapi": "3.1.0",
+                "info": {"title": "Odd vars", "version": "1"},
+                "components": {
+                    "parameters": {
+                        "Part": {"name": "a.b", "in": "path", "required": True, "schema": {"type": "string"}}
+                    }
+                },
+                "paths": {
+                    "/things/{0}": {
+                        "parameters": [{"name": "0", "in": "path", "required": True, "schema": {"type": "string"}}],
+                        "get": {"operationId": "getThing", "responses": ok},
+                    },
+                    "/things/{0}/parts/{a.b}": {
+                        "get": {
+                            "operationId": "getPart",
+                            "parameters": [
+                                {"name": "0", "in": "path", "required": True, "schema": {"type": "string"}},
+                                {"$ref": "#/components/parameters/Part"},
+                            ],
+                            "responses": ok,
+                        }
+                    },
+                },
+            }
+        )
+    )
+    sdk = _generate(spec, tmp_path / "sdk")
+    result = run_contract_tests(sdk, "odd_vars", mock="inprocess")
+    assert result.returncode == 0, _explain(result)
+    assert re.search(r"\b\d+ passed", result.stdout) and " failed" not in result.stdout, result.stdout[-2000:]

@@ -94,9 +94,43 @@ def validator_for(doc: dict[str, Any], base_url: str) -> OpenAPI:
     for template, item in (served.get("paths") or {}).items():
         if isinstance(item, dict):  # path- and operation-level `servers` would override ours
             item = {k: _for_openapi_core(v, served) for k, v in item.items() if k != "servers"}
+        template, item = _identifier_variables(template, item, served)
         paths[template] = item
     served["paths"] = paths
     return OpenAPI.from_dict(served, config=Config(spec_validator_cls=None))  # pyright: ignore[reportArgumentType]
+
+
+_VARIABLE = re.compile(r"\{([^}]*)\}")
+
+
+def _identifier_variables(template: str, item: Any, doc: dict[str, Any]) -> tuple[str, Any]:
+    """`template` and its path item with every path variable that is no identifier (`{0}`,
+    `{a.b}`) renamed: openapi-core fills templates with `str.format`, which reads `{0}` as a
+    position. The URL the SDK sends matches the renamed template all the same."""
+    names = [n for n in _VARIABLE.findall(template) if not n.isidentifier()]
+    if not names or not isinstance(item, dict):
+        return template, item
+    renamed = {name: f"sdksmith_path_variable_{i}" for i, name in enumerate(names)}
+    template = _VARIABLE.sub(lambda m: "{" + renamed.get(m.group(1), m.group(1)) + "}", template)
+
+    def rename(parameters: Any) -> Any:
+        if not isinstance(parameters, list):
+            return parameters
+        out = []
+        for parameter in parameters:
+            resolved = _local(doc, parameter)
+            if isinstance(resolved, dict) and resolved.get("in") == "path" and resolved.get("name") in renamed:
+                parameter = {**resolved, "name": renamed[resolved["name"]]}
+            out.append(parameter)
+        return out
+
+    item = {
+        k: ({**v, "parameters": rename(v.get("parameters"))} if isinstance(v, dict) and "parameters" in v else v)
+        for k, v in item.items()
+    }
+    if "parameters" in item:
+        item["parameters"] = rename(item["parameters"])
+    return template, item
 
 
 def _for_openapi_core(operation: Any, doc: dict[str, Any]) -> Any:
@@ -217,6 +251,8 @@ def _multipart_as_sent(media_object: dict[str, Any], doc: dict[str, Any]) -> dic
 
 def make_check(doc: dict[str, Any], direction: str = "response") -> Callable[[Any, Any], bool]:
     """`check(schema, value) -> bool`: the spec's own JSON Schema dialect, `$ref`s into `doc`."""
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.validators import extend
     from openapi_schema_validator import (
         OAS30ReadValidator,
         OAS30WriteValidator,
@@ -224,8 +260,6 @@ def make_check(doc: dict[str, Any], direction: str = "response") -> Callable[[An
         oas30_format_checker,
         oas31_format_checker,
     )
-    from jsonschema.exceptions import ValidationError
-    from jsonschema.validators import extend
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT4, DRAFT202012
 
