@@ -10,8 +10,8 @@ official `openai` package (its source says each method's HTTP verb and path).
 from __future__ import annotations
 
 import ast
-import json
 import importlib.util
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path

@@ -66,15 +66,11 @@ class SSEDecoder:
         lines = (self._buffer + text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self._buffer = lines.pop()  # an unfinished line waits for the next chunk
         for line in lines:
-            # The two commonest lines are handled here, without a call per line.
+            # `data` lines (most of a stream) are handled here, without a call per line.
             if line.startswith("data:"):
                 self._data.append(line[6:] if line.startswith("data: ") else line[5:])
                 continue
-            if not line and self._data:
-                events.append(ServerSentEvent("\n".join(self._data), self._event, self._id, self._retry))
-                self._data, self._event = [], None
-                continue
-            event = self._line(line)
+            event = self._dispatch() if not line else self._line(line)
             if event is not None:
                 events.append(event)
         return events
